@@ -1,0 +1,437 @@
+//! [`Cors`]: the fluent builder users write, validated once into a shared compiled policy.
+
+use std::fmt;
+use std::sync::{Arc, OnceLock};
+
+use actix_web::dev::RequestHead;
+
+use crate::error::ConfigError;
+use crate::options::{CorsOptions, ResourceOptions};
+use crate::origin::OriginPredicate;
+use crate::policy::CompiledCors;
+use crate::validate;
+
+/// The CORS middleware and its builder; the counterpart of flask-cors's `CORS(app)`.
+///
+/// `Cors::default()` behaves like `CORS(app)` with no options: any origin is allowed (echoed
+/// back, with `Vary: Origin`), with the default methods and any request header, and without
+/// credentials. Each builder method is named after the [`CorsOptions`] field it sets.
+///
+/// Building never panics. Call [`try_build`](Cors::try_build) in `main` to get every
+/// configuration problem as a [`ConfigError`]; a `Cors` that was never validated is validated
+/// when actix starts it, and an invalid one then logs the error and stops the server from
+/// starting.
+///
+/// `Cors` is `Clone + Send + Sync`; clones share one compiled policy, so build it once and clone
+/// it into the `HttpServer::new` closure.
+///
+/// ```no_run
+/// use actix_cross_origin::Cors;
+/// use actix_web::{web, App, HttpServer};
+///
+/// #[actix_web::main]
+/// async fn main() -> std::io::Result<()> {
+///     let cors = Cors::default()
+///         .origins(["https://app.example.com"])
+///         .supports_credentials(true)
+///         .max_age(600)
+///         .try_build()
+///         .expect("valid CORS policy");
+///
+///     HttpServer::new(move || {
+///         App::new()
+///             .wrap(cors.clone())
+///             .route("/api/items", web::get().to(|| async { "[]" }))
+///     })
+///     .bind(("127.0.0.1", 8080))?
+///     .run()
+///     .await
+/// }
+/// ```
+#[derive(Clone)]
+pub struct Cors {
+    config: Arc<Config>,
+}
+
+#[derive(Clone)]
+struct Config {
+    options: CorsOptions,
+    predicate: Option<OriginPredicate>,
+    compiled: OnceLock<Result<Arc<CompiledCors>, ConfigError>>,
+}
+
+/// The flask `@cross_origin()` counterpart: a [`Cors`] meant for a scope, a resource or a
+/// route, with the same options.
+///
+/// ```
+/// use actix_cross_origin::cross_origin;
+/// use actix_web::{web, App};
+///
+/// let app = App::new().service(
+///     web::scope("/partner")
+///         .wrap(cross_origin().origins(["https://partner.example.com"]))
+///         .route("/feed", web::get().to(|| async { "feed" })),
+/// );
+/// # drop(app);
+/// ```
+pub fn cross_origin() -> Cors {
+    Cors::default()
+}
+
+impl Default for Cors {
+    fn default() -> Self {
+        Cors::new(CorsOptions::default(), None)
+    }
+}
+
+impl fmt::Debug for Cors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Cors")
+            .field("options", &self.config.options)
+            .field("allow_origin_fn", &self.config.predicate.is_some())
+            .finish()
+    }
+}
+
+impl Cors {
+    fn new(options: CorsOptions, predicate: Option<OriginPredicate>) -> Self {
+        Cors {
+            config: Arc::new(Config {
+                options,
+                predicate,
+                compiled: OnceLock::new(),
+            }),
+        }
+    }
+
+    /// Builds the middleware from plain options, validating them at once.
+    ///
+    /// ```
+    /// use actix_cross_origin::{Cors, CorsOptions};
+    ///
+    /// let ok = Cors::from_options(CorsOptions {
+    ///     origins: Some(vec!["https://app.example.com".into()]),
+    ///     ..CorsOptions::default()
+    /// });
+    /// assert!(ok.is_ok());
+    ///
+    /// let bad = Cors::from_options(CorsOptions {
+    ///     supports_credentials: true,
+    ///     ..CorsOptions::default()
+    /// });
+    /// assert!(bad.is_err());
+    /// ```
+    pub fn from_options(options: CorsOptions) -> Result<Cors, ConfigError> {
+        Cors::new(options, None).try_build()
+    }
+
+    /// Validates the configuration once and returns the middleware, or every problem found.
+    ///
+    /// Warnings about risky but valid settings are logged (`log::warn!`) at this point.
+    ///
+    /// ```
+    /// use actix_cross_origin::Cors;
+    ///
+    /// let err = Cors::default()
+    ///     .origins(["https://app.example.com/", "null"])
+    ///     .try_build()
+    ///     .unwrap_err();
+    /// assert_eq!(err.problems().len(), 2);
+    /// ```
+    pub fn try_build(self) -> Result<Cors, ConfigError> {
+        match self.compiled() {
+            Ok(_) => Ok(self),
+            Err(e) => Err(e.clone()),
+        }
+    }
+
+    /// The options this `Cors` was built from.
+    ///
+    /// ```
+    /// use actix_cross_origin::Cors;
+    ///
+    /// let cors = Cors::default().max_age(600);
+    /// assert_eq!(cors.options().max_age, Some(600));
+    /// ```
+    pub fn options(&self) -> &CorsOptions {
+        &self.config.options
+    }
+
+    /// Validates once (shared by all clones) and logs the start-up warnings then.
+    pub(crate) fn compiled(&self) -> &Result<Arc<CompiledCors>, ConfigError> {
+        self.config.compiled.get_or_init(|| {
+            let compiled = validate::compile(&self.config.options, self.config.predicate.as_ref())?;
+            for warning in &compiled.warnings {
+                log::warn!(target: "actix_cross_origin", "{warning}");
+            }
+            Ok(Arc::new(compiled.cors))
+        })
+    }
+
+    /// Changes the options; a changed `Cors` is validated anew.
+    fn edit(mut self, change: impl FnOnce(&mut CorsOptions)) -> Self {
+        let config = Arc::make_mut(&mut self.config);
+        config.compiled = OnceLock::new();
+        change(&mut config.options);
+        self
+    }
+
+    /// Sets the allowed origins (flask-cors `origins`): exact origins, `"*"`, or patterns
+    /// `https://*.example.com` and `http://localhost:*`.
+    ///
+    /// ```
+    /// use actix_cross_origin::Cors;
+    ///
+    /// let cors = Cors::default()
+    ///     .origins(["https://app.example.com", "https://*.preview.example.com", "http://localhost:*"])
+    ///     .try_build()
+    ///     .unwrap();
+    /// # drop(cors);
+    /// ```
+    pub fn origins<I, S>(self, origins: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let list = origins.into_iter().map(Into::into).collect();
+        self.edit(|o| o.origins = Some(list))
+    }
+
+    /// Sets regexes matched against the whole origin (flask-cors regex `origins`, but anchored).
+    ///
+    /// ```
+    /// use actix_cross_origin::Cors;
+    ///
+    /// let cors = Cors::default()
+    ///     .origin_regexes([r"https://pr-[0-9]+\.preview\.example\.com"])
+    ///     .try_build()
+    ///     .unwrap();
+    /// # drop(cors);
+    /// assert!(Cors::default().origin_regexes([r"https://app.example.com"]).try_build().is_err());
+    /// ```
+    pub fn origin_regexes<I, S>(self, regexes: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let list = regexes.into_iter().map(Into::into).collect();
+        self.edit(|o| o.origin_regexes = list)
+    }
+
+    /// Decides origins with a predicate, after the list, patterns and regexes did not match.
+    ///
+    /// The predicate sees only syntactically valid origins, never `null`; with credentials on,
+    /// it cannot grant an origin that is neither https nor loopback (unless
+    /// [`dangerously_allow_insecure_origins`](Cors::dangerously_allow_insecure_origins)).
+    /// When it is set and `origins` is left out, only the predicate (and regexes) decide.
+    ///
+    /// ```
+    /// use actix_cross_origin::Cors;
+    ///
+    /// let cors = Cors::default()
+    ///     .allow_origin_fn(|origin, _head| origin.ends_with(".internal.example.com"))
+    ///     .try_build()
+    ///     .unwrap();
+    /// # drop(cors);
+    /// ```
+    pub fn allow_origin_fn<F>(mut self, predicate: F) -> Self
+    where
+        F: Fn(&str, &RequestHead) -> bool + Send + Sync + 'static,
+    {
+        let config = Arc::make_mut(&mut self.config);
+        config.compiled = OnceLock::new();
+        config.predicate = Some(Arc::new(predicate));
+        self
+    }
+
+    /// Sets the methods a preflight may ask for (flask-cors `methods`); `"*"` allows any.
+    ///
+    /// ```
+    /// use actix_cross_origin::Cors;
+    ///
+    /// let cors = Cors::default().methods(["GET", "PUT"]).try_build().unwrap();
+    /// # drop(cors);
+    /// ```
+    pub fn methods<I, S>(self, methods: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let list = methods.into_iter().map(Into::into).collect();
+        self.edit(|o| o.methods = list)
+    }
+
+    /// Sets the request headers a preflight may ask for (flask-cors `allow_headers`),
+    /// case-insensitive; `"*"` allows any.
+    ///
+    /// ```
+    /// use actix_cross_origin::Cors;
+    ///
+    /// let cors = Cors::default().allow_headers(["Content-Type", "X-Token"]).try_build().unwrap();
+    /// # drop(cors);
+    /// ```
+    pub fn allow_headers<I, S>(self, headers: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let list = headers.into_iter().map(Into::into).collect();
+        self.edit(|o| o.allow_headers = list)
+    }
+
+    /// Sets the response headers pages may read (flask-cors `expose_headers`).
+    ///
+    /// ```
+    /// use actix_cross_origin::Cors;
+    ///
+    /// let cors = Cors::default().expose_headers(["X-Total-Count"]).try_build().unwrap();
+    /// # drop(cors);
+    /// ```
+    pub fn expose_headers<I, S>(self, headers: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let list = headers.into_iter().map(Into::into).collect();
+        self.edit(|o| o.expose_headers = list)
+    }
+
+    /// Lets pages send cookies and other credentials (flask-cors `supports_credentials`).
+    /// Requires explicit origins.
+    ///
+    /// ```
+    /// use actix_cross_origin::Cors;
+    ///
+    /// assert!(Cors::default().supports_credentials(true).try_build().is_err());
+    /// assert!(Cors::default()
+    ///     .origins(["https://app.example.com"])
+    ///     .supports_credentials(true)
+    ///     .try_build()
+    ///     .is_ok());
+    /// ```
+    pub fn supports_credentials(self, on: bool) -> Self {
+        self.edit(|o| o.supports_credentials = on)
+    }
+
+    /// Sets how many seconds browsers may cache a preflight answer (flask-cors `max_age`),
+    /// at most 86400. `0` asks browsers not to cache it.
+    ///
+    /// ```
+    /// use actix_cross_origin::Cors;
+    ///
+    /// assert!(Cors::default().max_age(600).try_build().is_ok());
+    /// assert!(Cors::default().max_age(86_401).try_build().is_err());
+    /// ```
+    pub fn max_age(self, seconds: u64) -> Self {
+        self.edit(|o| o.max_age = Some(seconds))
+    }
+
+    /// With any origin allowed, answers `*` instead of echoing the origin (flask-cors
+    /// `send_wildcard`).
+    ///
+    /// ```
+    /// use actix_cross_origin::Cors;
+    ///
+    /// let cors = Cors::default().send_wildcard(true).try_build().unwrap();
+    /// # drop(cors);
+    /// ```
+    pub fn send_wildcard(self, on: bool) -> Self {
+        self.edit(|o| o.send_wildcard = on)
+    }
+
+    /// Turns `Vary: Origin` on or off (flask-cors `vary_header`; on by default).
+    ///
+    /// ```
+    /// use actix_cross_origin::Cors;
+    ///
+    /// let cors = Cors::default().vary_header(false).try_build().unwrap();
+    /// # drop(cors);
+    /// ```
+    pub fn vary_header(self, on: bool) -> Self {
+        self.edit(|o| o.vary_header = on)
+    }
+
+    /// Sends CORS headers to requests without an `Origin` (flask-cors `always_send`; on by
+    /// default). Only a constant `*` can be sent then.
+    ///
+    /// ```
+    /// use actix_cross_origin::Cors;
+    ///
+    /// let cors = Cors::default().always_send(false).try_build().unwrap();
+    /// # drop(cors);
+    /// ```
+    pub fn always_send(self, on: bool) -> Self {
+        self.edit(|o| o.always_send = on)
+    }
+
+    /// Answers a plain `OPTIONS` that no handler answers (flask-cors `automatic_options`; on by
+    /// default).
+    ///
+    /// ```
+    /// use actix_cross_origin::Cors;
+    ///
+    /// let cors = Cors::default().automatic_options(false).try_build().unwrap();
+    /// # drop(cors);
+    /// ```
+    pub fn automatic_options(self, on: bool) -> Self {
+        self.edit(|o| o.automatic_options = on)
+    }
+
+    /// Answers Private Network Access preflights (flask-cors `allow_private_network`; off by
+    /// default).
+    ///
+    /// ```
+    /// use actix_cross_origin::Cors;
+    ///
+    /// let cors = Cors::default()
+    ///     .origins(["https://app.example.com"])
+    ///     .allow_private_network(true)
+    ///     .try_build()
+    ///     .unwrap();
+    /// # drop(cors);
+    /// ```
+    pub fn allow_private_network(self, on: bool) -> Self {
+        self.edit(|o| o.allow_private_network = on)
+    }
+
+    /// Allows plain-http origins (other than loopback) together with credentials. Anyone on the
+    /// network path can then act as such an origin with the user's cookies.
+    ///
+    /// ```
+    /// use actix_cross_origin::Cors;
+    ///
+    /// let plain = Cors::default().origins(["http://intranet.example"]).supports_credentials(true);
+    /// assert!(plain.clone().try_build().is_err());
+    /// assert!(plain.dangerously_allow_insecure_origins(true).try_build().is_ok());
+    /// ```
+    pub fn dangerously_allow_insecure_origins(self, on: bool) -> Self {
+        self.edit(|o| o.dangerously_allow_insecure_origins = on)
+    }
+
+    /// Sets per-path policies (flask-cors `resources`), tried in order; the first matching
+    /// path glob decides, and a path no entry matches gets no CORS headers.
+    ///
+    /// ```
+    /// use actix_cross_origin::{Cors, ResourceOptions};
+    ///
+    /// let cors = Cors::default()
+    ///     .resources([
+    ///         ResourceOptions {
+    ///             path: "/api/*".into(),
+    ///             origins: Some(vec!["https://app.example.com".into()]),
+    ///             ..ResourceOptions::default()
+    ///         },
+    ///         ResourceOptions { path: "/public/*".into(), ..ResourceOptions::default() },
+    ///     ])
+    ///     .try_build()
+    ///     .unwrap();
+    /// # drop(cors);
+    /// ```
+    pub fn resources<I>(self, resources: I) -> Self
+    where
+        I: IntoIterator<Item = ResourceOptions>,
+    {
+        let list = resources.into_iter().collect();
+        self.edit(|o| o.resources = list)
+    }
+}

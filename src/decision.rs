@@ -1,0 +1,536 @@
+//! The CORS decision: a pure function of a small view of the request and a compiled policy.
+//!
+//! Nothing here touches actix's pipeline; the middleware extracts a [`RequestView`], calls
+//! [`decide`], and applies the [`Decision`]. Nothing here allocates or panics, whatever bytes
+//! the request holds.
+
+use std::fmt;
+
+use actix_web::dev::RequestHead;
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::http::Method;
+
+use crate::headers::{self, Escaped, RequestHeadersError};
+use crate::origin::{self, OriginVerdict, SyntaxError};
+use crate::policy::Policy;
+
+/// `Access-Control-Request-Private-Network` (Private Network Access draft).
+pub(crate) const REQUEST_PRIVATE_NETWORK: HeaderName =
+    HeaderName::from_static("access-control-request-private-network");
+/// `Access-Control-Allow-Private-Network` (Private Network Access draft).
+pub(crate) const ALLOW_PRIVATE_NETWORK: HeaderName =
+    HeaderName::from_static("access-control-allow-private-network");
+
+/// The parts of a request the decision looks at, borrowed from it.
+#[derive(Clone, Copy)]
+pub(crate) struct RequestView<'a> {
+    pub(crate) method: &'a Method,
+    /// Every `Origin` field line (a well-formed request has at most one).
+    pub(crate) origin: &'a [HeaderValue],
+    /// Every `Access-Control-Request-Method` field line.
+    pub(crate) request_method: &'a [HeaderValue],
+    /// Every `Access-Control-Request-Headers` field line.
+    pub(crate) request_headers: &'a [HeaderValue],
+    /// `Access-Control-Request-Private-Network: true` was sent.
+    pub(crate) private_network: bool,
+    /// The path actix routes on.
+    pub(crate) path: &'a str,
+    /// The whole head, for a user's origin predicate.
+    pub(crate) head: &'a RequestHead,
+}
+
+impl<'a> RequestView<'a> {
+    pub(crate) fn new(head: &'a RequestHead, path: &'a str) -> Self {
+        let h = &head.headers;
+        RequestView {
+            method: &head.method,
+            origin: h.get_all(header::ORIGIN).as_slice(),
+            request_method: h.get_all(header::ACCESS_CONTROL_REQUEST_METHOD).as_slice(),
+            request_headers: h.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS).as_slice(),
+            private_network: h
+                .get(REQUEST_PRIVATE_NETWORK)
+                .is_some_and(|v| v.as_bytes() == b"true"),
+            path,
+            head,
+        }
+    }
+
+    /// `OPTIONS` with `Origin` and `Access-Control-Request-Method`.
+    pub(crate) fn is_preflight(&self) -> bool {
+        *self.method == Method::OPTIONS
+            && !self.origin.is_empty()
+            && !self.request_method.is_empty()
+    }
+}
+
+/// What the `Access-Control-Allow-Origin` of an answer holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AllowOrigin<'a> {
+    /// `*`.
+    Any,
+    /// The request's own `Origin`, byte for byte.
+    Echo(&'a HeaderValue),
+}
+
+impl AllowOrigin<'_> {
+    pub(crate) fn to_value(self) -> HeaderValue {
+        match self {
+            AllowOrigin::Any => HeaderValue::from_static("*"),
+            AllowOrigin::Echo(v) => v.clone(),
+        }
+    }
+}
+
+/// A preflight that is granted, with what the answer must echo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PreflightGrant<'a> {
+    pub(crate) allow_origin: AllowOrigin<'a>,
+    /// The method asked for (echoed when any method is allowed).
+    pub(crate) method: &'a HeaderValue,
+    /// The header lines asked for, echoed when at least one name was asked for.
+    pub(crate) request_headers: Option<&'a [HeaderValue]>,
+    pub(crate) private_network: bool,
+}
+
+/// Headers to stamp on the answer to an actual (or non-CORS) request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Stamp<'a> {
+    /// `Some` when the origin is granted (or `*` is always sent); credentials and exposed
+    /// headers go with it.
+    pub(crate) allow_origin: Option<AllowOrigin<'a>>,
+    pub(crate) vary: bool,
+}
+
+/// Why a request was refused; borrows the offending request bytes for the log line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Refusal<'a> {
+    OriginRepeated,
+    OriginMalformed(&'a [u8], SyntaxError),
+    OriginNotAllowed(&'a [u8]),
+    NullOrigin,
+    InsecureOrigin(&'a [u8]),
+    MethodRepeated,
+    MethodMalformed(&'a [u8]),
+    MethodNotAllowed(&'a [u8]),
+    HeadersTooLong(usize),
+    HeaderMalformed(&'a [u8]),
+    HeaderNotAllowed(&'a [u8]),
+    PrivateNetworkNotAllowed,
+}
+
+impl fmt::Display for Refusal<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Refusal::OriginRepeated => f.write_str("the request has more than one Origin header"),
+            Refusal::OriginMalformed(o, e) => {
+                write!(f, "origin {} is malformed: {}", Escaped(o), e.describe())
+            }
+            Refusal::OriginNotAllowed(o) => write!(f, "origin {} is not allowed", Escaped(o)),
+            Refusal::NullOrigin => f.write_str(
+                "origin \"null\" is never allowed by a list, pattern, regex or predicate",
+            ),
+            Refusal::InsecureOrigin(o) => write!(
+                f,
+                "origin {} matched a regex or predicate but is not https while credentials are on",
+                Escaped(o)
+            ),
+            Refusal::MethodRepeated => {
+                f.write_str("the request has more than one Access-Control-Request-Method header")
+            }
+            Refusal::MethodMalformed(m) => {
+                write!(f, "requested method {} is not a method name", Escaped(m))
+            }
+            Refusal::MethodNotAllowed(m) => write!(f, "method {} is not allowed", Escaped(m)),
+            Refusal::HeadersTooLong(n) => write!(
+                f,
+                "Access-Control-Request-Headers is {n} bytes, more than the {} bytes read",
+                headers::MAX_REQUEST_HEADERS_LEN
+            ),
+            Refusal::HeaderMalformed(h) => {
+                write!(f, "requested header {} is not a header name", Escaped(h))
+            }
+            Refusal::HeaderNotAllowed(h) => write!(f, "header {} is not allowed", Escaped(h)),
+            Refusal::PrivateNetworkNotAllowed => {
+                f.write_str("private network access was requested but allow_private_network is off")
+            }
+        }
+    }
+}
+
+/// What the middleware does with a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Decision<'a> {
+    /// No policy governs this path: leave the request and its response alone.
+    Transparent,
+    /// A preflight, answered by the middleware without calling the handler.
+    Preflight(Result<PreflightGrant<'a>, Refusal<'a>>),
+    /// An actual or non-CORS request: the handler runs, then the stamp is applied.
+    Actual {
+        stamp: Stamp<'a>,
+        /// Set when the origin was not granted, for the log line.
+        refusal: Option<Refusal<'a>>,
+        /// A plain `OPTIONS` the middleware answers itself if no handler does.
+        automatic_options: bool,
+    },
+}
+
+/// Decides what to do with a request under `policy` (`None`: no policy governs its path).
+pub(crate) fn decide<'a>(policy: Option<&Policy>, req: &RequestView<'a>) -> Decision<'a> {
+    let Some(policy) = policy else {
+        return Decision::Transparent;
+    };
+    if req.is_preflight() {
+        return Decision::Preflight(preflight(policy, req));
+    }
+    let automatic_options = *req.method == Method::OPTIONS && policy.automatic_options;
+    let (allow_origin, refusal) = if policy.is_static() {
+        // `*` for every request, whatever its Origin: the answer is the same for everyone, so
+        // no cache can be poisoned by a request with a strange Origin.
+        let send = policy.always_send || !req.origin.is_empty();
+        (send.then_some(AllowOrigin::Any), None)
+    } else if req.origin.is_empty() {
+        // Not a CORS request. flask-cors's always_send: only a constant `*` can be sent.
+        let any = policy.always_send && policy.origins.any && !policy.credentials;
+        (any.then_some(AllowOrigin::Any), None)
+    } else {
+        match check_origin(policy, req) {
+            Ok(allow) => (Some(allow), None),
+            Err(refusal) => (None, Some(refusal)),
+        }
+    };
+    Decision::Actual {
+        stamp: Stamp {
+            allow_origin,
+            vary: policy.vary,
+        },
+        refusal,
+        automatic_options,
+    }
+}
+
+fn check_origin<'a>(
+    policy: &Policy,
+    req: &RequestView<'a>,
+) -> Result<AllowOrigin<'a>, Refusal<'a>> {
+    let value = match req.origin {
+        [one] => one,
+        _ => return Err(Refusal::OriginRepeated),
+    };
+    let bytes = value.as_bytes();
+    let verdict = if bytes == b"null" {
+        policy.origins.check(None, req.head)
+    } else {
+        match origin::parse(bytes) {
+            Ok(parsed) => policy.origins.check(Some(&parsed), req.head),
+            Err(e) => return Err(Refusal::OriginMalformed(bytes, e)),
+        }
+    };
+    match verdict {
+        OriginVerdict::Granted if policy.send_wildcard => Ok(AllowOrigin::Any),
+        OriginVerdict::Granted => Ok(AllowOrigin::Echo(value)),
+        OriginVerdict::NotListed => Err(Refusal::OriginNotAllowed(bytes)),
+        OriginVerdict::NullRefused => Err(Refusal::NullOrigin),
+        OriginVerdict::InsecureRefused => Err(Refusal::InsecureOrigin(bytes)),
+    }
+}
+
+/// Methods a page may always use without a preflight; allowing them in a preflight adds
+/// nothing the browser would not already do.
+fn is_safelisted_method(m: &[u8]) -> bool {
+    matches!(m, b"GET" | b"HEAD" | b"POST")
+}
+
+fn preflight<'a>(
+    policy: &Policy,
+    req: &RequestView<'a>,
+) -> Result<PreflightGrant<'a>, Refusal<'a>> {
+    let allow_origin = check_origin(policy, req)?;
+    let method = match req.request_method {
+        [one] => one,
+        _ => return Err(Refusal::MethodRepeated),
+    };
+    let m = method.as_bytes();
+    if !headers::is_token(m) {
+        return Err(Refusal::MethodMalformed(m));
+    }
+    if !(policy.methods.contains(m) || is_safelisted_method(m)) {
+        return Err(Refusal::MethodNotAllowed(m));
+    }
+    let any_header = headers::check_request_headers(req.request_headers, &policy.allow_headers)
+        .map_err(|e| match e {
+            RequestHeadersError::TooLong(n) => Refusal::HeadersTooLong(n),
+            RequestHeadersError::Malformed(h) => Refusal::HeaderMalformed(h),
+            RequestHeadersError::NotAllowed(h) => Refusal::HeaderNotAllowed(h),
+        })?;
+    if req.private_network && !policy.private_network {
+        return Err(Refusal::PrivateNetworkNotAllowed);
+    }
+    Ok(PreflightGrant {
+        allow_origin,
+        method,
+        request_headers: any_header.then_some(req.request_headers),
+        private_network: req.private_network,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::options::CorsOptions;
+    use crate::validate;
+    use actix_web::test::TestRequest;
+
+    fn policy(o: CorsOptions) -> Policy {
+        let compiled = validate::compile(&o, None).unwrap_or_else(|e| panic!("{e}"));
+        compiled.cors.top.expect("top-level policy")
+    }
+
+    fn listed(origins: &[&str]) -> CorsOptions {
+        CorsOptions {
+            origins: Some(origins.iter().map(|s| s.to_string()).collect()),
+            ..CorsOptions::default()
+        }
+    }
+
+    /// Builds a request head from (name, value) pairs and runs the decision on it.
+    fn run<T>(
+        p: &Policy,
+        method: Method,
+        headers: &[(&str, &[u8])],
+        check: impl FnOnce(Decision<'_>) -> T,
+    ) -> T {
+        let mut req = TestRequest::default().method(method).uri("/x");
+        for (name, value) in headers {
+            req = req.append_header((*name, HeaderValue::from_bytes(value).unwrap()));
+        }
+        let req = req.to_srv_request();
+        let view = RequestView::new(req.head(), req.path());
+        check(decide(Some(p), &view))
+    }
+
+    fn granted_origin(d: &Decision<'_>) -> Option<Vec<u8>> {
+        match d {
+            Decision::Actual { stamp, .. } => {
+                stamp.allow_origin.map(|a| a.to_value().as_bytes().to_vec())
+            }
+            Decision::Preflight(Ok(g)) => Some(g.allow_origin.to_value().as_bytes().to_vec()),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn no_policy_is_transparent() {
+        let req = TestRequest::default().to_srv_request();
+        let view = RequestView::new(req.head(), req.path());
+        assert_eq!(decide(None, &view), Decision::Transparent);
+    }
+
+    #[test]
+    fn actual_requests_table() {
+        let p = policy(listed(&[
+            "https://a.example.com",
+            "https://*.b.example.com",
+            "http://localhost:*",
+        ]));
+        let cases: &[(&[u8], Option<&[u8]>)] = &[
+            (b"https://a.example.com", Some(b"https://a.example.com")),
+            (b"https://x.b.example.com", Some(b"https://x.b.example.com")),
+            (
+                b"https://x.y.b.example.com",
+                Some(b"https://x.y.b.example.com"),
+            ),
+            (b"http://localhost", Some(b"http://localhost")),
+            (b"http://localhost:5173", Some(b"http://localhost:5173")),
+            (b"https://b.example.com", None),
+            (b"http://a.example.com", None),
+            (b"https://a.example.com.evil.io", None),
+            (b"https://evila.example.com", None),
+            (b"https://A.example.com", None),
+            (b"https://a.example.com/", None),
+            (b"https://a.example.com:443", None),
+            (b"https://x.b.example.com:8443", None),
+            (b"http://localhost.evil.io", None),
+            (b"null", None),
+            (b"", None),
+            (b"\xff\xfe", None),
+        ];
+        for (origin, want) in cases {
+            let got = run(&p, Method::GET, &[("origin", origin)], |d| {
+                granted_origin(&d)
+            });
+            assert_eq!(got.as_deref(), *want, "{}", String::from_utf8_lossy(origin));
+        }
+    }
+
+    #[test]
+    fn refusal_reasons() {
+        let p = policy(CorsOptions {
+            methods: vec!["PUT".into()],
+            allow_headers: vec!["X-Token".into()],
+            ..listed(&["https://a.com"])
+        });
+        let o: (&str, &[u8]) = ("origin", b"https://a.com");
+        let acrm = |m: &'static [u8]| ("access-control-request-method", m);
+        let cases: Vec<(Vec<(&str, &[u8])>, &str)> = vec![
+            (
+                vec![("origin", b"https://b.com"), acrm(b"PUT")],
+                "OriginNotAllowed",
+            ),
+            (vec![("origin", b"null"), acrm(b"PUT")], "NullOrigin"),
+            (
+                vec![("origin", b"https://a.com/"), acrm(b"PUT")],
+                "OriginMalformed",
+            ),
+            (
+                vec![o, ("origin", b"https://a.com"), acrm(b"PUT")],
+                "OriginRepeated",
+            ),
+            (vec![o, acrm(b"DELETE")], "MethodNotAllowed"),
+            (vec![o, acrm(b"put")], "MethodNotAllowed"),
+            (vec![o, acrm(b"PU T")], "MethodMalformed"),
+            (vec![o, acrm(b"PUT"), acrm(b"PUT")], "MethodRepeated"),
+            (
+                vec![
+                    o,
+                    acrm(b"PUT"),
+                    ("access-control-request-headers", b"x-other"),
+                ],
+                "HeaderNotAllowed",
+            ),
+            (
+                vec![o, acrm(b"PUT"), ("access-control-request-headers", b"x(y")],
+                "HeaderMalformed",
+            ),
+            (
+                vec![
+                    o,
+                    acrm(b"PUT"),
+                    ("access-control-request-private-network", b"true"),
+                ],
+                "PrivateNetworkNotAllowed",
+            ),
+        ];
+        for (headers, want) in cases {
+            let got = run(&p, Method::OPTIONS, &headers, |d| match d {
+                Decision::Preflight(Err(r)) => format!("{r:?}"),
+                other => format!("not refused: {other:?}"),
+            });
+            assert!(got.starts_with(want), "{headers:?}: {got}");
+        }
+        let big = vec![b','; 1 << 20];
+        let got = run(
+            &p,
+            Method::OPTIONS,
+            &[o, acrm(b"PUT"), ("access-control-request-headers", &big)],
+            |d| matches!(d, Decision::Preflight(Err(Refusal::HeadersTooLong(_)))),
+        );
+        assert!(got);
+    }
+
+    #[test]
+    fn preflight_grant_echoes_what_was_asked() {
+        let p = policy(CorsOptions {
+            methods: vec!["*".into()],
+            ..listed(&["https://a.com"])
+        });
+        run(
+            &p,
+            Method::OPTIONS,
+            &[
+                ("origin", b"https://a.com"),
+                ("access-control-request-method", b"PATCH"),
+                ("access-control-request-headers", b"content-type,x-token"),
+            ],
+            |d| {
+                let Decision::Preflight(Ok(g)) = d else {
+                    panic!("{d:?}")
+                };
+                assert_eq!(g.method.as_bytes(), b"PATCH");
+                assert_eq!(
+                    g.request_headers.unwrap()[0].as_bytes(),
+                    b"content-type,x-token"
+                );
+                assert_eq!(g.allow_origin.to_value().as_bytes(), b"https://a.com");
+            },
+        );
+        // Safelisted methods are always allowed in a preflight.
+        let p = policy(CorsOptions {
+            methods: vec![],
+            ..listed(&["https://a.com"])
+        });
+        let ok = run(
+            &p,
+            Method::OPTIONS,
+            &[
+                ("origin", b"https://a.com"),
+                ("access-control-request-method", b"GET"),
+            ],
+            |d| matches!(d, Decision::Preflight(Ok(_))),
+        );
+        assert!(ok);
+    }
+
+    #[test]
+    fn wildcard_and_always_send() {
+        let any_star = policy(CorsOptions {
+            send_wildcard: true,
+            ..CorsOptions::default()
+        });
+        for origin in [&b"https://a.com"[..], b"null", b"garbage"] {
+            let got = run(&any_star, Method::GET, &[("origin", origin)], |d| {
+                granted_origin(&d)
+            });
+            assert_eq!(got.as_deref(), Some(&b"*"[..]));
+        }
+        let got = run(&any_star, Method::GET, &[], |d| granted_origin(&d));
+        assert_eq!(got.as_deref(), Some(&b"*"[..]));
+
+        let reflect = policy(CorsOptions::default());
+        let got = run(
+            &reflect,
+            Method::GET,
+            &[("origin", b"https://a.com")],
+            |d| granted_origin(&d),
+        );
+        assert_eq!(got.as_deref(), Some(&b"https://a.com"[..]));
+        let got = run(&reflect, Method::GET, &[], |d| granted_origin(&d));
+        assert_eq!(got.as_deref(), Some(&b"*"[..]));
+
+        let quiet = policy(CorsOptions {
+            always_send: false,
+            ..CorsOptions::default()
+        });
+        let got = run(&quiet, Method::GET, &[], |d| granted_origin(&d));
+        assert_eq!(got, None);
+
+        let list = policy(listed(&["https://a.com"]));
+        let got = run(&list, Method::GET, &[], |d| granted_origin(&d));
+        assert_eq!(got, None);
+    }
+
+    #[test]
+    fn regex_and_predicate_never_grant_null_or_insecure_with_credentials() {
+        let o = CorsOptions {
+            origins: None,
+            origin_regexes: vec![r"(https?)://[a-z]+\.example\.com".into(), "null".into()],
+            supports_credentials: true,
+            ..CorsOptions::default()
+        };
+        let p = validate::compile(&o, None).unwrap().cors.top.unwrap();
+        let got = run(
+            &p,
+            Method::GET,
+            &[("origin", b"https://app.example.com")],
+            |d| granted_origin(&d),
+        );
+        assert!(got.is_some());
+        for bad in [
+            &b"http://app.example.com"[..],
+            b"null",
+            b"https://app.example.com.evil.io",
+        ] {
+            let got = run(&p, Method::GET, &[("origin", bad)], |d| granted_origin(&d));
+            assert_eq!(got, None, "{}", String::from_utf8_lossy(bad));
+        }
+    }
+}

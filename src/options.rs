@@ -1,0 +1,386 @@
+//! What users write: [`CorsOptions`], with flask-cors's option names, and its per-path
+//! [`ResourceOptions`].
+
+use crate::error::{ConfigError, ConfigProblem, ProblemKind};
+
+/// The methods allowed when `methods` is left out, as in flask-cors.
+pub(crate) const DEFAULT_METHODS: &[&str] =
+    &["GET", "HEAD", "POST", "OPTIONS", "PUT", "PATCH", "DELETE"];
+
+/// A CORS policy as plain data, with flask-cors's option names.
+///
+/// Build one in code, read it from a file with serde (feature `serde`; unknown keys are
+/// refused), or from the environment with [`CorsOptions::from_env`]; then turn it into the
+/// middleware with [`Cors::from_options`](crate::Cors::from_options), which validates it.
+///
+/// Lists given as one string are split at commas, so `"GET, POST"` and `["GET", "POST"]` mean
+/// the same.
+///
+/// ```
+/// use actix_cross_origin::{Cors, CorsOptions};
+///
+/// let options = CorsOptions {
+///     origins: Some(vec!["https://app.example.com".into()]),
+///     supports_credentials: true,
+///     max_age: Some(600),
+///     ..CorsOptions::default()
+/// };
+/// let cors = Cors::from_options(options).expect("valid policy");
+/// # drop(cors);
+/// ```
+///
+/// With the `serde` feature, the same policy from JSON:
+///
+/// ```
+/// # #[cfg(feature = "serde")] {
+/// use actix_cross_origin::CorsOptions;
+///
+/// let options: CorsOptions = serde_json::from_str(r#"{
+///     "origins": "https://app.example.com",
+///     "supports_credentials": true,
+///     "max_age": 600
+/// }"#).unwrap();
+/// assert_eq!(options.origins, Some(vec!["https://app.example.com".to_string()]));
+/// assert!(serde_json::from_str::<CorsOptions>(r#"{"origin": "x"}"#).is_err());
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
+pub struct CorsOptions {
+    /// Allowed origins: `["*"]` for any origin, exact origins such as
+    /// `https://app.example.com`, or patterns `https://*.example.com` (one or more labels, not
+    /// the apex) and `http://localhost:*` (any port, including none). `[]` allows none by list.
+    ///
+    /// `None` (left out) means `"*"`, except when `origin_regexes` or a predicate is given:
+    /// then only those decide.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "de::opt_list"))]
+    pub origins: Option<Vec<String>>,
+    /// Regexes each matched against the whole origin (they are anchored at both ends for you).
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "de::list"))]
+    pub origin_regexes: Vec<String>,
+    /// Methods a preflight may ask for; `["*"]` allows any. Default: GET, HEAD, POST, OPTIONS,
+    /// PUT, PATCH, DELETE.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "de::list"))]
+    pub methods: Vec<String>,
+    /// Request headers a preflight may ask for, case-insensitive; `["*"]` (the default) allows
+    /// any, and the preflight answer then names exactly the headers asked for.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "de::list"))]
+    pub allow_headers: Vec<String>,
+    /// Response headers the page may read, sent as `Access-Control-Expose-Headers`.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "de::list"))]
+    pub expose_headers: Vec<String>,
+    /// Send `Access-Control-Allow-Credentials: true`, letting pages send cookies. Requires an
+    /// explicit list of origins.
+    pub supports_credentials: bool,
+    /// Seconds a browser may cache a preflight answer (`Access-Control-Max-Age`), at most 86400.
+    pub max_age: Option<u64>,
+    /// With any origin allowed, answer `*` instead of echoing the request's origin.
+    pub send_wildcard: bool,
+    /// Add `Vary: Origin` to responses whose CORS headers depend on the origin. Default: true.
+    pub vary_header: bool,
+    /// Send CORS headers on responses to requests without an `Origin` (only `*` can be sent
+    /// then). Default: true.
+    pub always_send: bool,
+    /// Answer a plain `OPTIONS` (not a preflight) that no handler answers with 200 and an
+    /// `Allow` header, instead of 404 or 405. Default: true.
+    pub automatic_options: bool,
+    /// Answer `Access-Control-Request-Private-Network: true` with
+    /// `Access-Control-Allow-Private-Network: true`. Default: false.
+    pub allow_private_network: bool,
+    /// Allow plain-http origins (other than loopback) together with credentials. Anyone on the
+    /// network path can then act as that origin with the user's cookies. Default: false.
+    pub dangerously_allow_insecure_origins: bool,
+    /// Per-path policies, tried in order; the first whose `path` glob matches decides. When
+    /// non-empty, a path no entry matches gets no CORS at all, as in flask-cors.
+    pub resources: Vec<ResourceOptions>,
+}
+
+impl Default for CorsOptions {
+    fn default() -> Self {
+        CorsOptions {
+            origins: None,
+            origin_regexes: Vec::new(),
+            methods: DEFAULT_METHODS.iter().map(|m| (*m).to_owned()).collect(),
+            allow_headers: vec!["*".to_owned()],
+            expose_headers: Vec::new(),
+            supports_credentials: false,
+            max_age: None,
+            send_wildcard: false,
+            vary_header: true,
+            always_send: true,
+            automatic_options: true,
+            allow_private_network: false,
+            dangerously_allow_insecure_origins: false,
+            resources: Vec::new(),
+        }
+    }
+}
+
+/// One entry of [`CorsOptions::resources`]: a path glob and the options that differ there.
+///
+/// `*` in `path` matches any run of characters, `/` included, and the glob must match the whole
+/// path: `/api/*` matches `/api/x/y` but neither `/api` nor `/apiary`. The path matched is the
+/// one actix routes on, compared case-sensitively. Every option left out (`None`) takes the
+/// top-level value.
+///
+/// ```
+/// use actix_cross_origin::{CorsOptions, ResourceOptions};
+///
+/// let options = CorsOptions {
+///     resources: vec![ResourceOptions {
+///         path: "/api/*".into(),
+///         origins: Some(vec!["https://app.example.com".into()]),
+///         ..ResourceOptions::default()
+///     }],
+///     ..CorsOptions::default()
+/// };
+/// # drop(options);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
+pub struct ResourceOptions {
+    /// The path glob, starting with `/`.
+    pub path: String,
+    /// See [`CorsOptions::origins`].
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "de::opt_list"))]
+    pub origins: Option<Vec<String>>,
+    /// See [`CorsOptions::origin_regexes`].
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "de::opt_list"))]
+    pub origin_regexes: Option<Vec<String>>,
+    /// See [`CorsOptions::methods`].
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "de::opt_list"))]
+    pub methods: Option<Vec<String>>,
+    /// See [`CorsOptions::allow_headers`].
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "de::opt_list"))]
+    pub allow_headers: Option<Vec<String>>,
+    /// See [`CorsOptions::expose_headers`].
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "de::opt_list"))]
+    pub expose_headers: Option<Vec<String>>,
+    /// See [`CorsOptions::supports_credentials`].
+    pub supports_credentials: Option<bool>,
+    /// See [`CorsOptions::max_age`].
+    pub max_age: Option<u64>,
+    /// See [`CorsOptions::send_wildcard`].
+    pub send_wildcard: Option<bool>,
+    /// See [`CorsOptions::vary_header`].
+    pub vary_header: Option<bool>,
+    /// See [`CorsOptions::always_send`].
+    pub always_send: Option<bool>,
+    /// See [`CorsOptions::automatic_options`].
+    pub automatic_options: Option<bool>,
+    /// See [`CorsOptions::allow_private_network`].
+    pub allow_private_network: Option<bool>,
+    /// See [`CorsOptions::dangerously_allow_insecure_origins`].
+    pub dangerously_allow_insecure_origins: Option<bool>,
+}
+
+impl ResourceOptions {
+    /// The top-level options with this entry's values put over them (`resources` cleared).
+    pub(crate) fn merged_over(&self, top: &CorsOptions) -> CorsOptions {
+        fn pick<T: Clone>(own: &Option<T>, top: &T) -> T {
+            own.clone().unwrap_or_else(|| top.clone())
+        }
+        // An entry that names its own regexes but no origins means "only the regexes", as at
+        // the top level; it must not inherit the top level's origins.
+        let origins = match (&self.origins, &self.origin_regexes) {
+            (Some(o), _) => Some(o.clone()),
+            (None, Some(_)) => None,
+            (None, None) => top.origins.clone(),
+        };
+        CorsOptions {
+            origins,
+            origin_regexes: pick(&self.origin_regexes, &top.origin_regexes),
+            methods: pick(&self.methods, &top.methods),
+            allow_headers: pick(&self.allow_headers, &top.allow_headers),
+            expose_headers: pick(&self.expose_headers, &top.expose_headers),
+            supports_credentials: pick(&self.supports_credentials, &top.supports_credentials),
+            max_age: self.max_age.or(top.max_age),
+            send_wildcard: pick(&self.send_wildcard, &top.send_wildcard),
+            vary_header: pick(&self.vary_header, &top.vary_header),
+            always_send: pick(&self.always_send, &top.always_send),
+            automatic_options: pick(&self.automatic_options, &top.automatic_options),
+            allow_private_network: pick(&self.allow_private_network, &top.allow_private_network),
+            dangerously_allow_insecure_origins: pick(
+                &self.dangerously_allow_insecure_origins,
+                &top.dangerously_allow_insecure_origins,
+            ),
+            resources: Vec::new(),
+        }
+    }
+}
+
+/// Splits a comma-separated list, trimming spaces and dropping empty items.
+pub(crate) fn split_list(s: &str) -> Vec<String> {
+    s.split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+impl CorsOptions {
+    /// Reads flask-cors's configuration keys from the process environment.
+    ///
+    /// Keys: `CORS_ORIGINS`, `CORS_ORIGIN_REGEXES`, `CORS_METHODS`, `CORS_ALLOW_HEADERS`,
+    /// `CORS_EXPOSE_HEADERS` (comma-separated lists), `CORS_SUPPORTS_CREDENTIALS`,
+    /// `CORS_SEND_WILDCARD`, `CORS_VARY_HEADER`, `CORS_ALWAYS_SEND`, `CORS_AUTOMATIC_OPTIONS`,
+    /// `CORS_ALLOW_PRIVATE_NETWORK`, `CORS_DANGEROUSLY_ALLOW_INSECURE_ORIGINS` (`true`/`false`,
+    /// `1`/`0`, `yes`/`no`), `CORS_MAX_AGE` (seconds). Keys that are not set keep their
+    /// defaults. See [`CorsOptions::from_vars`] for the rules.
+    ///
+    /// ```no_run
+    /// use actix_cross_origin::{Cors, CorsOptions};
+    ///
+    /// // CORS_ORIGINS=https://app.example.com CORS_SUPPORTS_CREDENTIALS=true ./server
+    /// let cors = Cors::from_options(CorsOptions::from_env()?)?;
+    /// # Ok::<(), actix_cross_origin::ConfigError>(())
+    /// ```
+    pub fn from_env() -> Result<CorsOptions, ConfigError> {
+        CorsOptions::from_vars(std::env::vars())
+    }
+
+    /// Reads flask-cors's configuration keys from any list of `(key, value)` pairs, the way
+    /// [`CorsOptions::from_env`] reads the environment.
+    ///
+    /// Keys not starting with `CORS_` are ignored. `CORS_RESOURCES` and unknown `CORS_` keys
+    /// are refused rather than ignored, so that a typo never leaves a policy silently open or
+    /// closed; set per-path policies in code or in a configuration file instead. Every bad
+    /// value is reported at once.
+    ///
+    /// ```
+    /// use actix_cross_origin::CorsOptions;
+    ///
+    /// let options = CorsOptions::from_vars([
+    ///     ("CORS_ORIGINS", "https://a.example.com, https://b.example.com"),
+    ///     ("CORS_SUPPORTS_CREDENTIALS", "true"),
+    ///     ("CORS_MAX_AGE", "600"),
+    ///     ("PATH", "/usr/bin"),
+    /// ])
+    /// .unwrap();
+    /// assert_eq!(options.origins.unwrap().len(), 2);
+    /// assert!(options.supports_credentials);
+    /// assert_eq!(options.max_age, Some(600));
+    ///
+    /// let err = CorsOptions::from_vars([("CORS_MAX_AGE", "ten"), ("CORS_ORIGIN", "x")]).unwrap_err();
+    /// assert_eq!(err.problems().len(), 2);
+    /// ```
+    pub fn from_vars<I, K, V>(vars: I) -> Result<CorsOptions, ConfigError>
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: AsRef<str>,
+        V: AsRef<str>,
+    {
+        let mut o = CorsOptions::default();
+        let mut problems = Vec::new();
+        for (key, value) in vars {
+            let (key, value) = (key.as_ref(), value.as_ref());
+            if !key.starts_with("CORS_") {
+                continue;
+            }
+            let mut flag = |target: &mut bool| match parse_bool(value) {
+                Some(b) => *target = b,
+                None => problems.push(env_problem(
+                    key,
+                    value,
+                    "is not a boolean",
+                    "write true or false",
+                )),
+            };
+            match key {
+                "CORS_ORIGINS" => o.origins = Some(split_list(value)),
+                "CORS_ORIGIN_REGEXES" => o.origin_regexes = split_list(value),
+                "CORS_METHODS" => o.methods = split_list(value),
+                "CORS_ALLOW_HEADERS" => o.allow_headers = split_list(value),
+                "CORS_EXPOSE_HEADERS" => o.expose_headers = split_list(value),
+                "CORS_SUPPORTS_CREDENTIALS" => flag(&mut o.supports_credentials),
+                "CORS_SEND_WILDCARD" => flag(&mut o.send_wildcard),
+                "CORS_VARY_HEADER" => flag(&mut o.vary_header),
+                "CORS_ALWAYS_SEND" => flag(&mut o.always_send),
+                "CORS_AUTOMATIC_OPTIONS" => flag(&mut o.automatic_options),
+                "CORS_ALLOW_PRIVATE_NETWORK" => flag(&mut o.allow_private_network),
+                "CORS_DANGEROUSLY_ALLOW_INSECURE_ORIGINS" => {
+                    flag(&mut o.dangerously_allow_insecure_origins)
+                }
+                "CORS_MAX_AGE" => match value.trim().parse::<u64>() {
+                    Ok(n) => o.max_age = Some(n),
+                    Err(_) => problems.push(env_problem(
+                        key,
+                        value,
+                        "is not a whole number of seconds",
+                        "write a number such as 600",
+                    )),
+                },
+                "CORS_RESOURCES" => problems.push(env_problem(
+                    key,
+                    value,
+                    "cannot be read from the environment",
+                    "set resources in code or in a JSON/TOML file read into CorsOptions",
+                )),
+                _ => problems.push(env_problem(
+                    key,
+                    value,
+                    "is not a known CORS setting",
+                    "check the spelling; known keys are listed in the CorsOptions::from_env docs",
+                )),
+            }
+        }
+        if problems.is_empty() {
+            Ok(o)
+        } else {
+            Err(ConfigError::new(problems))
+        }
+    }
+}
+
+fn parse_bool(v: &str) -> Option<bool> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Some(true),
+        "false" | "0" | "no" | "off" => Some(false),
+        _ => None,
+    }
+}
+
+fn env_problem(key: &str, value: &str, message: &str, fix: &str) -> ConfigProblem {
+    ConfigProblem::new(key, Some(value), ProblemKind::InvalidEnvValue, message, fix)
+}
+
+#[cfg(feature = "serde")]
+mod de {
+    //! A list may be written as one string (split at commas) or as a list of strings.
+    use serde::de::{Deserializer, SeqAccess, Visitor};
+    use std::fmt;
+
+    struct ListVisitor;
+
+    impl<'de> Visitor<'de> for ListVisitor {
+        type Value = Vec<String>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string or a list of strings")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(super::split_list(v))
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some(s) = seq.next_element::<String>()? {
+                out.push(s);
+            }
+            Ok(out)
+        }
+    }
+
+    pub(super) fn list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+        d.deserialize_any(ListVisitor)
+    }
+
+    pub(super) fn opt_list<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Vec<String>>, D::Error> {
+        d.deserialize_any(ListVisitor).map(Some)
+    }
+}

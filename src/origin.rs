@@ -1,0 +1,681 @@
+//! Origins: the syntax of a serialized origin, the patterns users configure, and the matcher
+//! they compile to.
+//!
+//! Request `Origin` values are validated against the Fetch standard's serialization (lowercase
+//! scheme and host, no path, no default port, canonical IP literals) and then compared byte for
+//! byte. Nothing here folds case or trims: an origin that is not already in the form a browser
+//! sends never matches.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::net::Ipv6Addr;
+use std::sync::Arc;
+
+use actix_web::dev::RequestHead;
+use regex::RegexSet;
+
+/// Longest origin we look at: a 64-byte scheme, `://`, a 253-byte host and `:65535`.
+pub(crate) const MAX_ORIGIN_LEN: usize = 64 + 3 + 253 + 6;
+const MAX_SCHEME_LEN: usize = 64;
+const MAX_HOST_LEN: usize = 253;
+
+/// Why a string is not a serialized origin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SyntaxError {
+    Empty,
+    TooLong,
+    MissingScheme,
+    InvalidScheme,
+    Uppercase,
+    HasPath,
+    HasUserinfo,
+    InvalidHost,
+    TrailingDot,
+    NonAscii,
+    NonCanonicalIp,
+    InvalidPort,
+    DefaultPort,
+}
+
+impl SyntaxError {
+    /// The reason in words, for logs and configuration errors.
+    pub(crate) fn describe(self) -> &'static str {
+        match self {
+            SyntaxError::Empty => "it is empty",
+            SyntaxError::TooLong => "it is longer than any origin can be",
+            SyntaxError::MissingScheme => "it has no scheme (such as https://)",
+            SyntaxError::InvalidScheme => "its scheme is not valid",
+            SyntaxError::Uppercase => "it has uppercase letters, which browsers never send",
+            SyntaxError::HasPath => "it has a path, a trailing slash, a query or a fragment",
+            SyntaxError::HasUserinfo => "it has user information before the host",
+            SyntaxError::InvalidHost => "its host is not a valid host name or IP address",
+            SyntaxError::TrailingDot => "its host ends with a dot",
+            SyntaxError::NonAscii => "its host has non-ASCII characters",
+            SyntaxError::NonCanonicalIp => "its IP address is not in the form browsers send",
+            SyntaxError::InvalidPort => "its port is not a number from 1 to 65535",
+            SyntaxError::DefaultPort => "it names the scheme's default port, which browsers omit",
+        }
+    }
+}
+
+/// What kind of host an origin has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum HostKind {
+    Domain,
+    Ipv4,
+    Ipv6,
+}
+
+/// A syntactically valid serialized origin, borrowed from the bytes it was parsed from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Origin<'a> {
+    /// The whole origin, as sent.
+    pub(crate) full: &'a str,
+    pub(crate) scheme: &'a str,
+    /// The host without brackets for IPv6.
+    pub(crate) host: &'a str,
+    pub(crate) host_kind: HostKind,
+    pub(crate) port: Option<u16>,
+}
+
+impl Origin<'_> {
+    /// Whether a browser treats this origin as potentially trustworthy for credentials:
+    /// https (or wss), or a loopback host (RFC 6761 `localhost`, 127.0.0.0/8, `::1`).
+    pub(crate) fn is_secure(&self) -> bool {
+        self.scheme == "https" || self.scheme == "wss" || self.is_loopback()
+    }
+
+    pub(crate) fn is_loopback(&self) -> bool {
+        match self.host_kind {
+            HostKind::Domain => self.host == "localhost" || self.host.ends_with(".localhost"),
+            HostKind::Ipv4 => self.host.starts_with("127."),
+            HostKind::Ipv6 => self.host == "::1",
+        }
+    }
+}
+
+fn default_port(scheme: &str) -> Option<u16> {
+    match scheme {
+        "http" | "ws" => Some(80),
+        "https" | "wss" => Some(443),
+        "ftp" => Some(21),
+        _ => None,
+    }
+}
+
+fn is_scheme_byte(b: u8) -> bool {
+    b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.')
+}
+
+fn is_label_byte(b: u8) -> bool {
+    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_'
+}
+
+/// Parses a serialized origin (`scheme://host[:port]`), refusing every form a browser never
+/// sends. Runs in one pass over at most [`MAX_ORIGIN_LEN`] bytes and never allocates.
+pub(crate) fn parse(bytes: &[u8]) -> Result<Origin<'_>, SyntaxError> {
+    if bytes.is_empty() {
+        return Err(SyntaxError::Empty);
+    }
+    if bytes.len() > MAX_ORIGIN_LEN {
+        return Err(SyntaxError::TooLong);
+    }
+    if !bytes.is_ascii() {
+        return Err(SyntaxError::NonAscii);
+    }
+    // ASCII was checked just above, so this cannot fail; stay total anyway.
+    let full = std::str::from_utf8(bytes).map_err(|_| SyntaxError::NonAscii)?;
+    let sep = full.find("://").ok_or(SyntaxError::MissingScheme)?;
+    let scheme = &full[..sep];
+    check_scheme(scheme)?;
+    let rest = &full[sep + 3..];
+    if let Some(i) = rest.find(['/', '?', '#']) {
+        // Report userinfo or a bad host first when they come before the path.
+        let before = &rest[..i];
+        if before.contains('@') {
+            return Err(SyntaxError::HasUserinfo);
+        }
+        return Err(SyntaxError::HasPath);
+    }
+    if rest.contains('@') {
+        return Err(SyntaxError::HasUserinfo);
+    }
+    let (host, host_kind, port_str) = split_host_port(rest)?;
+    let port = match port_str {
+        None => None,
+        Some(p) => {
+            let port = parse_port(p)?;
+            if default_port(scheme) == Some(port) {
+                return Err(SyntaxError::DefaultPort);
+            }
+            Some(port)
+        }
+    };
+    Ok(Origin {
+        full,
+        scheme,
+        host,
+        host_kind,
+        port,
+    })
+}
+
+fn check_scheme(scheme: &str) -> Result<(), SyntaxError> {
+    let b = scheme.as_bytes();
+    if b.is_empty() || b.len() > MAX_SCHEME_LEN {
+        return Err(SyntaxError::InvalidScheme);
+    }
+    if b.iter().any(u8::is_ascii_uppercase) {
+        return Err(SyntaxError::Uppercase);
+    }
+    if !b[0].is_ascii_lowercase() || !b.iter().all(|&c| is_scheme_byte(c)) {
+        return Err(SyntaxError::InvalidScheme);
+    }
+    Ok(())
+}
+
+/// Splits `host[:port]`, validating the host. The port string is returned unparsed.
+fn split_host_port(rest: &str) -> Result<(&str, HostKind, Option<&str>), SyntaxError> {
+    if let Some(inner) = rest.strip_prefix('[') {
+        let close = inner.find(']').ok_or(SyntaxError::InvalidHost)?;
+        let addr = &inner[..close];
+        let after = &inner[close + 1..];
+        let port = match after {
+            "" => None,
+            _ => Some(after.strip_prefix(':').ok_or(SyntaxError::InvalidHost)?),
+        };
+        check_ipv6(addr)?;
+        return Ok((addr, HostKind::Ipv6, port));
+    }
+    let (host, port) = match rest.rfind(':') {
+        Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+        None => (rest, None),
+    };
+    let kind = check_host(host)?;
+    Ok((host, kind, port))
+}
+
+fn parse_port(p: &str) -> Result<u16, SyntaxError> {
+    let b = p.as_bytes();
+    if b.is_empty() || b.len() > 5 || b[0] == b'0' || !b.iter().all(u8::is_ascii_digit) {
+        return Err(SyntaxError::InvalidPort);
+    }
+    let n: u32 = p.parse().map_err(|_| SyntaxError::InvalidPort)?;
+    u16::try_from(n).map_err(|_| SyntaxError::InvalidPort)
+}
+
+/// Validates a host name or dotted-quad IPv4 address as the URL standard serializes it.
+fn check_host(host: &str) -> Result<HostKind, SyntaxError> {
+    let b = host.as_bytes();
+    if b.is_empty() || b.len() > MAX_HOST_LEN {
+        return Err(SyntaxError::InvalidHost);
+    }
+    if b.iter().any(u8::is_ascii_uppercase) {
+        return Err(SyntaxError::Uppercase);
+    }
+    if b.last() == Some(&b'.') {
+        return Err(SyntaxError::TrailingDot);
+    }
+    // The URL standard parses a host whose last label is numeric as IPv4 and serializes it as a
+    // dotted quad; any other numeric form (`127.1`, `0x7f.1`) never reaches a server as such.
+    let last = host.rsplit('.').next().unwrap_or(host);
+    let last_is_numeric =
+        last.bytes().all(|c| c.is_ascii_digit()) || (last.len() > 1 && last.starts_with("0x"));
+    if last_is_numeric {
+        return if is_canonical_ipv4(host) {
+            Ok(HostKind::Ipv4)
+        } else {
+            Err(SyntaxError::NonCanonicalIp)
+        };
+    }
+    for label in host.split('.') {
+        let lb = label.as_bytes();
+        if lb.is_empty()
+            || lb.len() > 63
+            || !lb.iter().all(|&c| is_label_byte(c))
+            || lb[0] == b'-'
+            || lb[lb.len() - 1] == b'-'
+        {
+            return Err(SyntaxError::InvalidHost);
+        }
+    }
+    Ok(HostKind::Domain)
+}
+
+fn is_canonical_ipv4(host: &str) -> bool {
+    let mut parts = 0;
+    for part in host.split('.') {
+        parts += 1;
+        let b = part.as_bytes();
+        if parts > 4
+            || b.is_empty()
+            || b.len() > 3
+            || !b.iter().all(u8::is_ascii_digit)
+            || (b.len() > 1 && b[0] == b'0')
+            || part.parse::<u16>().map_or(true, |n| n > 255)
+        {
+            return false;
+        }
+    }
+    parts == 4
+}
+
+/// Accepts an IPv6 address only in the URL standard's serialization: lowercase hex, no leading
+/// zeros, the longest run of two or more zero pieces compressed, no embedded IPv4.
+fn check_ipv6(addr: &str) -> Result<(), SyntaxError> {
+    if addr.len() > 39 || addr.is_empty() {
+        return Err(SyntaxError::InvalidHost);
+    }
+    if addr.bytes().any(|c| c.is_ascii_uppercase()) {
+        return Err(SyntaxError::Uppercase);
+    }
+    let ip: Ipv6Addr = addr.parse().map_err(|_| SyntaxError::InvalidHost)?;
+    let mut buf = [0u8; 39];
+    let canonical = serialize_ipv6(&ip, &mut buf);
+    if canonical == addr {
+        Ok(())
+    } else {
+        Err(SyntaxError::NonCanonicalIp)
+    }
+}
+
+/// The URL standard's IPv6 serializer, writing into a stack buffer.
+fn serialize_ipv6<'b>(ip: &Ipv6Addr, buf: &'b mut [u8; 39]) -> &'b str {
+    let pieces = ip.segments();
+    // Find the first longest run of zero pieces of length >= 2.
+    let (mut best_start, mut best_len) = (usize::MAX, 1);
+    let mut i = 0;
+    while i < 8 {
+        if pieces[i] == 0 {
+            let start = i;
+            while i < 8 && pieces[i] == 0 {
+                i += 1;
+            }
+            if i - start > best_len {
+                best_start = start;
+                best_len = i - start;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    let mut n = 0;
+    let mut push = |c: u8, n: &mut usize| {
+        buf[*n] = c;
+        *n += 1;
+    };
+    let mut i = 0;
+    while i < 8 {
+        if i == best_start {
+            if i == 0 {
+                push(b':', &mut n);
+            }
+            push(b':', &mut n);
+            i += best_len;
+            continue;
+        }
+        let piece = pieces[i];
+        let mut started = false;
+        for shift in [12u32, 8, 4, 0] {
+            let nib = ((piece >> shift) & 0xf) as u8;
+            if nib != 0 || started || shift == 0 {
+                started = true;
+                push(b"0123456789abcdef"[nib as usize], &mut n);
+            }
+        }
+        if i != 7 {
+            push(b':', &mut n);
+        }
+        i += 1;
+    }
+    std::str::from_utf8(&buf[..n]).unwrap_or("")
+}
+
+/// The canonical form of an IPv6 address, for configuration error messages.
+pub(crate) fn canonical_ipv6(addr: &str) -> Option<String> {
+    let ip: Ipv6Addr = addr.to_ascii_lowercase().parse().ok()?;
+    let mut buf = [0u8; 39];
+    Some(serialize_ipv6(&ip, &mut buf).to_owned())
+}
+
+/// Public suffixes under which a `*.` pattern would admit sites run by strangers.
+///
+/// Every single-label suffix (`com`, `io`, `dev`, ...) is refused by rule; this list adds the
+/// multi-label public suffixes most often seen in CORS configurations. It is a safety net, not
+/// the whole Public Suffix List.
+const MULTI_LABEL_PUBLIC_SUFFIXES: &[&str] = &[
+    "ac.uk",
+    "amazonaws.com",
+    "appspot.com",
+    "azurewebsites.net",
+    "blogspot.com",
+    "cloudfront.net",
+    "co.in",
+    "co.jp",
+    "co.nz",
+    "co.uk",
+    "co.za",
+    "com.au",
+    "com.br",
+    "com.cn",
+    "com.mx",
+    "com.tr",
+    "firebaseapp.com",
+    "fly.dev",
+    "github.io",
+    "gitlab.io",
+    "gov.uk",
+    "herokuapp.com",
+    "netlify.app",
+    "ngrok.io",
+    "onrender.com",
+    "org.uk",
+    "pages.dev",
+    "vercel.app",
+    "web.app",
+    "workers.dev",
+];
+
+/// Whether `*.suffix` would span a public suffix.
+pub(crate) fn is_public_suffix(suffix: &str) -> bool {
+    (!suffix.contains('.') && suffix != "localhost")
+        || MULTI_LABEL_PUBLIC_SUFFIXES.contains(&suffix)
+}
+
+/// Which ports a pattern admits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PortRule {
+    /// Only the scheme's default port (no port in the origin).
+    Default,
+    /// Exactly this port.
+    Exact(u16),
+    /// Any port, including none.
+    Any,
+}
+
+impl PortRule {
+    fn admits(self, port: Option<u16>) -> bool {
+        match self {
+            PortRule::Default => port.is_none(),
+            PortRule::Exact(p) => port == Some(p),
+            PortRule::Any => true,
+        }
+    }
+}
+
+/// One compiled `scheme://[*.]host[:port|:*]` pattern, stored under its host or suffix.
+#[derive(Debug, Clone)]
+struct PatternLeaf {
+    scheme: Box<str>,
+    port: PortRule,
+}
+
+/// A predicate on the request's origin, as given to
+/// [`Cors::allow_origin_fn`](crate::Cors::allow_origin_fn).
+pub(crate) type OriginPredicate = Arc<dyn Fn(&str, &RequestHead) -> bool + Send + Sync>;
+
+/// How an origin came to be granted or refused, for logs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OriginVerdict {
+    Granted,
+    NotListed,
+    NullRefused,
+    InsecureRefused,
+}
+
+/// Everything a policy knows about which origins to grant, compiled for lookups whose cost does
+/// not grow with the number of configured origins.
+#[derive(Clone, Default)]
+pub(crate) struct OriginMatcher {
+    pub(crate) any: bool,
+    exact: HashSet<Box<str>>,
+    /// `scheme://host:*` patterns, keyed by host.
+    hosts: HashMap<Box<str>, Vec<PatternLeaf>>,
+    /// `scheme://*.suffix[:port]` patterns, keyed by suffix; looked up once per label boundary
+    /// of the request's host, so the cost is bounded by the host's length.
+    subdomains: HashMap<Box<str>, Vec<PatternLeaf>>,
+    regexes: Option<RegexSet>,
+    predicate: Option<OriginPredicate>,
+    /// Whether regexes and the predicate may grant non-secure origins (never with credentials
+    /// unless dangerously allowed).
+    dynamic_insecure_ok: bool,
+}
+
+impl fmt::Debug for OriginMatcher {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OriginMatcher")
+            .field("any", &self.any)
+            .field("exact", &self.exact.len())
+            .field("hosts", &self.hosts.len())
+            .field("subdomains", &self.subdomains.len())
+            .field("regexes", &self.regexes.as_ref().map_or(0, RegexSet::len))
+            .field("predicate", &self.predicate.is_some())
+            .finish()
+    }
+}
+
+impl OriginMatcher {
+    pub(crate) fn add_exact(&mut self, origin: &str) {
+        self.exact.insert(origin.into());
+    }
+
+    pub(crate) fn add_pattern(
+        &mut self,
+        scheme: &str,
+        host: &str,
+        subdomains: bool,
+        port: PortRule,
+    ) {
+        let map = if subdomains {
+            &mut self.subdomains
+        } else {
+            &mut self.hosts
+        };
+        map.entry(host.into()).or_default().push(PatternLeaf {
+            scheme: scheme.into(),
+            port,
+        });
+    }
+
+    pub(crate) fn set_regexes(&mut self, set: RegexSet) {
+        self.regexes = Some(set);
+    }
+
+    pub(crate) fn set_predicate(&mut self, predicate: Option<OriginPredicate>) {
+        self.predicate = predicate;
+    }
+
+    pub(crate) fn set_dynamic_insecure_ok(&mut self, ok: bool) {
+        self.dynamic_insecure_ok = ok;
+    }
+
+    /// Whether no origin can ever be granted.
+    pub(crate) fn grants_nothing(&self) -> bool {
+        !self.any
+            && self.exact.is_empty()
+            && self.hosts.is_empty()
+            && self.subdomains.is_empty()
+            && self.regexes.is_none()
+            && self.predicate.is_none()
+    }
+
+    /// Whether the answer is the same for every origin (only "any origin" is).
+    pub(crate) fn is_static(&self) -> bool {
+        self.any
+    }
+
+    /// Decides whether a request's origin (already validated, or `null`) is granted.
+    pub(crate) fn check(&self, origin: Option<&Origin<'_>>, head: &RequestHead) -> OriginVerdict {
+        if self.any {
+            return OriginVerdict::Granted;
+        }
+        let Some(origin) = origin else {
+            // `null` is only ever granted through "any origin".
+            return OriginVerdict::NullRefused;
+        };
+        if self.exact.contains(origin.full) {
+            return OriginVerdict::Granted;
+        }
+        if self.matches_pattern(origin) {
+            return OriginVerdict::Granted;
+        }
+        if self.regexes.is_none() && self.predicate.is_none() {
+            return OriginVerdict::NotListed;
+        }
+        let dynamic = self
+            .regexes
+            .as_ref()
+            .is_some_and(|set| set.is_match(origin.full))
+            || self
+                .predicate
+                .as_ref()
+                .is_some_and(|p| p(origin.full, head));
+        if !dynamic {
+            OriginVerdict::NotListed
+        } else if !self.dynamic_insecure_ok && !origin.is_secure() {
+            OriginVerdict::InsecureRefused
+        } else {
+            OriginVerdict::Granted
+        }
+    }
+
+    fn matches_pattern(&self, origin: &Origin<'_>) -> bool {
+        let admits = |leaves: &Vec<PatternLeaf>| {
+            leaves
+                .iter()
+                .any(|l| &*l.scheme == origin.scheme && l.port.admits(origin.port))
+        };
+        if !self.hosts.is_empty() && self.hosts.get(origin.host).is_some_and(admits) {
+            return true;
+        }
+        if self.subdomains.is_empty() || origin.host_kind != HostKind::Domain {
+            return false;
+        }
+        // Walk the strict suffixes that start after each dot: for `a.b.example.com` look up
+        // `b.example.com`, `example.com`, `com`. The apex itself is never a key's subdomain.
+        let host = origin.host;
+        let mut from = 0;
+        while let Some(dot) = host[from..].find('.') {
+            from += dot + 1;
+            if self.subdomains.get(&host[from..]).is_some_and(admits) {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_browser_origins() {
+        let cases = [
+            ("https://example.com", "https", "example.com", None),
+            ("http://localhost:8080", "http", "localhost", Some(8080)),
+            ("http://127.0.0.1:3000", "http", "127.0.0.1", Some(3000)),
+            ("http://[::1]:3000", "http", "::1", Some(3000)),
+            ("https://[2001:db8::1]", "https", "2001:db8::1", None),
+            (
+                "chrome-extension://abcdef",
+                "chrome-extension",
+                "abcdef",
+                None,
+            ),
+            ("https://a_b.example.com", "https", "a_b.example.com", None),
+            (
+                "https://xn--rsum-bpad.example",
+                "https",
+                "xn--rsum-bpad.example",
+                None,
+            ),
+        ];
+        for (text, scheme, host, port) in cases {
+            let o = parse(text.as_bytes()).unwrap_or_else(|e| panic!("{text}: {e:?}"));
+            assert_eq!((o.scheme, o.host, o.port), (scheme, host, port), "{text}");
+            assert_eq!(o.full, text);
+        }
+    }
+
+    #[test]
+    fn refuses_forms_browsers_never_send() {
+        use SyntaxError::*;
+        let long = format!("https://{}.com", "a".repeat(400));
+        let cases: &[(&str, SyntaxError)] = &[
+            ("", Empty),
+            (&long, TooLong),
+            ("example.com", MissingScheme),
+            ("HTTPS://example.com", Uppercase),
+            ("https://Example.com", Uppercase),
+            ("https://example.com/", HasPath),
+            ("https://example.com/x", HasPath),
+            ("https://example.com?q", HasPath),
+            ("https://example.com#f", HasPath),
+            ("https://user@example.com", HasUserinfo),
+            ("https://user@example.com/", HasUserinfo),
+            ("https://example.com.", TrailingDot),
+            ("https://example..com", InvalidHost),
+            ("https://-a.example.com", InvalidHost),
+            ("https://exa mple.com", InvalidHost),
+            ("https://example.com:", InvalidPort),
+            ("https://example.com:0", InvalidPort),
+            ("https://example.com:65536", InvalidPort),
+            ("https://example.com:08080", InvalidPort),
+            ("https://example.com:443", DefaultPort),
+            ("http://example.com:80", DefaultPort),
+            ("http://127.1", NonCanonicalIp),
+            ("http://127.000.0.1", NonCanonicalIp),
+            ("http://0x7f.0.0.1", NonCanonicalIp),
+            ("http://256.0.0.1", NonCanonicalIp),
+            ("http://[0:0:0:0:0:0:0:1]", NonCanonicalIp),
+            ("http://[::ffff:127.0.0.1]", NonCanonicalIp),
+            ("http://[::1%eth0]", InvalidHost),
+            ("http://[::1", InvalidHost),
+            ("http://[::1]x", InvalidHost),
+            ("https://résumé.com", NonAscii),
+            ("1https://example.com", InvalidScheme),
+            ("://example.com", InvalidScheme),
+        ];
+        for (text, want) in cases {
+            assert_eq!(parse(text.as_bytes()), Err(*want), "{text}");
+        }
+        assert_eq!(parse(b"https://\xffexample.com"), Err(NonAscii));
+    }
+
+    #[test]
+    fn ipv6_serializer_follows_the_url_standard() {
+        for (input, want) in [
+            ("0:0:0:0:0:0:0:1", "::1"),
+            ("2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1"),
+            ("2001:0db8:0:1:1:1:1:1", "2001:db8:0:1:1:1:1:1"),
+            ("::ffff:127.0.0.1", "::ffff:7f00:1"),
+            ("1:0:0:0:0:0:0:0", "1::"),
+            ("::", "::"),
+        ] {
+            assert_eq!(canonical_ipv6(input).as_deref(), Some(want), "{input}");
+        }
+    }
+
+    #[test]
+    fn loopback_and_secure() {
+        let secure = |s: &str| parse(s.as_bytes()).unwrap().is_secure();
+        assert!(secure("https://example.com"));
+        assert!(secure("http://localhost:3000"));
+        assert!(secure("http://app.localhost"));
+        assert!(secure("http://127.0.0.2"));
+        assert!(secure("http://[::1]"));
+        assert!(!secure("http://example.com"));
+        assert!(!secure("http://localhost.evil.com"));
+        assert!(!secure("http://128.0.0.1"));
+    }
+
+    #[test]
+    fn public_suffixes() {
+        assert!(is_public_suffix("com"));
+        assert!(is_public_suffix("github.io"));
+        assert!(is_public_suffix("co.uk"));
+        assert!(!is_public_suffix("example.com"));
+        assert!(!is_public_suffix("localhost"));
+    }
+}

@@ -1,0 +1,178 @@
+//! What options compile to: an immutable [`Policy`] per path, with every response header value
+//! computed once at start-up.
+
+use actix_web::http::header::HeaderValue;
+
+use crate::headers::AllowedHeaders;
+use crate::origin::OriginMatcher;
+
+/// Which methods a preflight may ask for.
+#[derive(Debug, Clone)]
+pub(crate) enum AllowedMethods {
+    /// Any method token; the answer names the method asked for.
+    Any,
+    /// Exactly these tokens, compared byte for byte.
+    List(Vec<Box<str>>),
+}
+
+impl AllowedMethods {
+    pub(crate) fn contains(&self, method: &[u8]) -> bool {
+        match self {
+            AllowedMethods::Any => true,
+            AllowedMethods::List(list) => list.iter().any(|m| m.as_bytes() == method),
+        }
+    }
+}
+
+/// One compiled CORS policy. Built once by validation, shared read-only by every worker.
+#[derive(Debug, Clone)]
+pub(crate) struct Policy {
+    pub(crate) origins: OriginMatcher,
+    /// Answer `*` rather than echoing the origin (only when any origin is allowed).
+    pub(crate) send_wildcard: bool,
+    pub(crate) credentials: bool,
+    pub(crate) methods: AllowedMethods,
+    /// `Access-Control-Allow-Methods` for a list of methods; `None` echoes the method asked for.
+    pub(crate) allow_methods: Option<HeaderValue>,
+    /// `Allow` for automatic `OPTIONS` answers.
+    pub(crate) allow: HeaderValue,
+    pub(crate) allow_headers: AllowedHeaders,
+    pub(crate) expose_headers: Option<HeaderValue>,
+    pub(crate) max_age: Option<HeaderValue>,
+    /// Add `Vary: Origin` (configured on, and the answer depends on the origin).
+    pub(crate) vary: bool,
+    pub(crate) always_send: bool,
+    pub(crate) automatic_options: bool,
+    pub(crate) private_network: bool,
+}
+
+impl Policy {
+    /// Whether the value sent as `Access-Control-Allow-Origin` is the same for every origin.
+    pub(crate) fn is_static(&self) -> bool {
+        self.origins.is_static() && self.send_wildcard
+    }
+}
+
+/// A `resources` path glob: `*` matches any run of characters; anchored at both ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PathGlob {
+    /// The literal parts between stars; `parts.len() == stars + 1`.
+    parts: Vec<Box<str>>,
+    source: Box<str>,
+}
+
+impl PathGlob {
+    pub(crate) fn new(glob: &str) -> Self {
+        PathGlob {
+            parts: glob.split('*').map(Into::into).collect(),
+            source: glob.into(),
+        }
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        &self.source
+    }
+
+    /// Matches the whole path, case-sensitively, without allocating. Greedy left-to-right
+    /// matching of the parts is exact for globs whose only metacharacter is `*`.
+    pub(crate) fn matches(&self, path: &str) -> bool {
+        let (first, rest) = match self.parts.split_first() {
+            Some(split) => split,
+            None => return path.is_empty(),
+        };
+        let Some(mut tail) = path.strip_prefix(&**first) else {
+            return false;
+        };
+        let Some((last, middle)) = rest.split_last() else {
+            return tail.is_empty();
+        };
+        for part in middle {
+            match tail.find(&**part) {
+                Some(i) => tail = &tail[i + part.len()..],
+                None => return false,
+            }
+        }
+        tail.len() >= last.len() && tail.ends_with(&**last)
+    }
+
+    /// Whether every path this glob matches is also matched by `self`, in the cases that can be
+    /// seen without a full language comparison: the same glob, or `self` is `PREFIX*` and the
+    /// other glob's literal start begins with `PREFIX`.
+    pub(crate) fn covers(&self, other: &PathGlob) -> bool {
+        if self == other {
+            return true;
+        }
+        match &self.parts[..] {
+            [prefix, last] if last.is_empty() => other.parts[0].starts_with(&**prefix),
+            _ => false,
+        }
+    }
+}
+
+/// Everything a `Cors` compiles to: the top-level policy and the per-path ones.
+#[derive(Debug, Clone)]
+pub(crate) struct CompiledCors {
+    /// The policy for paths no resource entry matches; `None` when resources were given.
+    pub(crate) top: Option<Policy>,
+    pub(crate) resources: Vec<(PathGlob, Policy)>,
+}
+
+impl CompiledCors {
+    /// The policy that governs `path` (the path actix routes on), if any.
+    pub(crate) fn policy_for(&self, path: &str) -> Option<&Policy> {
+        if self.resources.is_empty() {
+            return self.top.as_ref();
+        }
+        self.resources
+            .iter()
+            .find(|(glob, _)| glob.matches(path))
+            .map(|(_, policy)| policy)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glob_is_anchored_at_both_ends() {
+        let cases = [
+            ("/api/*", "/api/x", true),
+            ("/api/*", "/api/x/y", true),
+            ("/api/*", "/api/", true),
+            ("/api/*", "/api", false),
+            ("/api/*", "/apiary", false),
+            ("/api/*", "/API/x", false),
+            ("/api/*", "/x/api/y", false),
+            ("/api", "/api", true),
+            ("/api", "/api/", false),
+            ("/*", "/", true),
+            ("/*", "/anything/at/all", true),
+            ("/*.json", "/a/b.json", true),
+            ("/*.json", "/a/b.jsonx", false),
+            ("/a/*/c", "/a/b/c", true),
+            ("/a/*/c", "/a/c", false),
+            ("/a/*/c", "/a/b/c/d", false),
+            ("/a/*b*b", "/a/b", false),
+            ("/a/*b*b", "/a/bb", true),
+            ("/a/*b*b", "/a/bbb", true),
+            ("/service+path", "/service+path", true),
+            ("/service+path", "/service path", false),
+        ];
+        for (glob, path, want) in cases {
+            assert_eq!(PathGlob::new(glob).matches(path), want, "{glob} vs {path}");
+        }
+    }
+
+    #[test]
+    fn covers_sees_prefix_shadowing() {
+        let g = PathGlob::new;
+        assert!(g("/*").covers(&g("/api/*")));
+        assert!(g("/api/*").covers(&g("/api/v1/*")));
+        assert!(g("/api/*").covers(&g("/api/x")));
+        assert!(g("/x").covers(&g("/x")));
+        assert!(!g("/api/*").covers(&g("/*")));
+        assert!(!g("/api/*").covers(&g("/apix")));
+        assert!(!g("/*.json").covers(&g("/api/*")));
+    }
+}
