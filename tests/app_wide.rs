@@ -1,0 +1,544 @@
+//! App-wide CORS through a real actix `App` with real routing: every option, every refusal
+//! reason, Vary in all its cases, and error responses.
+
+#[macro_use]
+mod common;
+
+use actix_cross_origin::{Cors, CorsOptions, ResourceOptions};
+use actix_web::http::{header, Method, StatusCode};
+use actix_web::test::TestRequest;
+use common::*;
+
+const APP: &str = "https://app.example.com";
+const EVIL: &str = "https://evil.example";
+
+fn listed() -> Cors {
+    Cors::default().origins([APP])
+}
+
+#[actix_rt::test]
+async fn default_reflects_any_origin_like_flask_cors() {
+    let hits = Hits::default();
+    let app = api!(Cors::default(), hits);
+    let res = call!(app, get("/items", Some(EVIL)));
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(acao(&res).as_deref(), Some(EVIL));
+    assert_eq!(vary_origin_count(&res), 1);
+    assert_eq!(one(&res, "access-control-allow-credentials"), None);
+
+    let res = call!(
+        app,
+        preflight("/items", EVIL, "PUT", Some("content-type,x-anything"))
+    );
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(acao(&res).as_deref(), Some(EVIL));
+    assert_eq!(
+        one(&res, "access-control-allow-methods").as_deref(),
+        Some("GET, HEAD, POST, OPTIONS, PUT, PATCH, DELETE")
+    );
+    assert_eq!(
+        one(&res, "access-control-allow-headers").as_deref(),
+        Some("content-type,x-anything")
+    );
+    assert_eq!(one(&res, "access-control-max-age"), None);
+    assert_eq!(hits.get(), 1, "the preflight must not reach the handler");
+}
+
+#[actix_rt::test]
+async fn listed_origin_granted_others_refused_but_handler_runs() {
+    let hits = Hits::default();
+    let app = api!(listed(), hits);
+    let res = call!(app, get("/items", Some(APP)));
+    assert_eq!(acao(&res).as_deref(), Some(APP));
+    assert_eq!(vary_origin_count(&res), 1);
+
+    // CORS is not authorization: the handler runs, the browser is just not told it may read.
+    let res = call!(app, get("/items", Some(EVIL)));
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(!has_cors_headers(&res));
+    assert_eq!(vary_origin_count(&res), 1);
+    assert_eq!(hits.get(), 2);
+}
+
+#[actix_rt::test]
+async fn preflight_refusals_are_403_without_cors_headers_and_never_reach_the_handler() {
+    let hits = Hits::default();
+    let cors = listed()
+        .methods(["GET", "PUT"])
+        .allow_headers(["Content-Type", "X-Token"]);
+    let app = api!(cors, hits);
+    let refused = [
+        preflight("/items", EVIL, "PUT", None),
+        preflight("/items", "null", "PUT", None),
+        preflight("/items", "https://app.example.com/", "PUT", None),
+        preflight("/items", APP, "DELETE", None),
+        preflight("/items", APP, "put", None),
+        preflight("/items", APP, "PU T", None),
+        preflight("/items", APP, "PUT", Some("x-other")),
+        preflight("/items", APP, "PUT", Some("content-type,x-other")),
+        preflight("/items", APP, "PUT", Some("x(token")),
+        preflight("/items", APP, "PUT", None)
+            .insert_header(("access-control-request-private-network", "true")),
+        preflight("/items", APP, "PUT", None).append_header((header::ORIGIN, APP)),
+        preflight("/items", APP, "PUT", None)
+            .append_header((header::ACCESS_CONTROL_REQUEST_METHOD, "PUT")),
+        preflight("/items", APP, "PUT", Some(&",".repeat(5000))),
+    ];
+    for (i, req) in refused.into_iter().enumerate() {
+        let res = call!(app, req);
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "case {i}");
+        assert!(!has_cors_headers(&res), "case {i}: {:?}", res.headers());
+        assert_eq!(vary_origin_count(&res), 1, "case {i}");
+    }
+    assert_eq!(hits.get(), 0);
+
+    let res = call!(
+        app,
+        preflight("/items", APP, "PUT", Some("X-Token, content-type"))
+    );
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        one(&res, "access-control-allow-methods").as_deref(),
+        Some("GET, PUT")
+    );
+    assert_eq!(
+        one(&res, "access-control-allow-headers").as_deref(),
+        Some("X-Token, content-type")
+    );
+}
+
+#[actix_rt::test]
+async fn preflight_for_a_path_without_route_is_answered() {
+    let app = api!(listed(), Hits::default());
+    let res = call!(app, preflight("/no/such/route", APP, "PUT", None));
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(acao(&res).as_deref(), Some(APP));
+    // And the actual request's 404 is readable by the page.
+    let mut req = get("/no/such/route", Some(APP));
+    req = req.method(Method::PUT);
+    let res = call!(app, req);
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(acao(&res).as_deref(), Some(APP));
+}
+
+#[actix_rt::test]
+async fn preflight_to_a_route_behind_authentication_is_not_a_401() {
+    let app = api!(listed(), Hits::default());
+    let res = call!(
+        app,
+        preflight("/auth/me", APP, "GET", Some("authorization"))
+    );
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    // The 401 of the actual request, an `Err` from the inner middleware, is readable too.
+    let res = call_rendered!(app, get("/auth/me", Some(APP)));
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(acao(&res).as_deref(), Some(APP));
+    assert_eq!(vary_origin_count(&res), 1);
+    let res = call!(
+        app,
+        get("/auth/me", Some(APP)).insert_header((header::AUTHORIZATION, "Bearer t"))
+    );
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(acao(&res).as_deref(), Some(APP));
+}
+
+#[actix_rt::test]
+async fn error_responses_carry_the_same_headers() {
+    let cors = listed()
+        .supports_credentials(true)
+        .expose_headers(["X-Request-Id"]);
+    let app = api!(cors, Hits::default());
+    for path in ["/fail", "/teapot", "/missing"] {
+        let res = call!(app, get(path, Some(APP)));
+        assert!(
+            res.status().is_client_error() || res.status().is_server_error(),
+            "{path}"
+        );
+        assert_eq!(acao(&res).as_deref(), Some(APP), "{path}");
+        assert_eq!(
+            one(&res, "access-control-allow-credentials").as_deref(),
+            Some("true"),
+            "{path}"
+        );
+        assert_eq!(
+            one(&res, "access-control-expose-headers").as_deref(),
+            Some("X-Request-Id"),
+            "{path}"
+        );
+        assert_eq!(vary_origin_count(&res), 1, "{path}");
+    }
+    // A refused origin gets none of them on errors either.
+    let res = call!(app, get("/fail", Some(EVIL)));
+    assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(!has_cors_headers(&res));
+}
+
+#[actix_rt::test]
+async fn credentials_are_sent_only_to_granted_origins() {
+    let cors = listed().supports_credentials(true);
+    let app = api!(cors, Hits::default());
+    let res = call!(app, get("/items", Some(APP)));
+    assert_eq!(
+        one(&res, "access-control-allow-credentials").as_deref(),
+        Some("true")
+    );
+    let res = call!(app, preflight("/items", APP, "PUT", Some("content-type")));
+    assert_eq!(
+        one(&res, "access-control-allow-credentials").as_deref(),
+        Some("true")
+    );
+    assert_eq!(acao(&res).as_deref(), Some(APP));
+    for req in [get("/items", Some(EVIL)), get("/items", None)] {
+        let res = call!(app, req);
+        assert_eq!(one(&res, "access-control-allow-credentials"), None);
+        assert_eq!(acao(&res), None);
+    }
+}
+
+#[actix_rt::test]
+async fn expose_headers_only_on_actual_granted_responses() {
+    let app = api!(
+        listed().expose_headers(["X-Total-Count", "X-Page"]),
+        Hits::default()
+    );
+    let res = call!(app, get("/items", Some(APP)));
+    assert_eq!(
+        one(&res, "access-control-expose-headers").as_deref(),
+        Some("X-Total-Count, X-Page")
+    );
+    let res = call!(app, get("/items", Some(EVIL)));
+    assert_eq!(one(&res, "access-control-expose-headers"), None);
+}
+
+#[actix_rt::test]
+async fn max_age_is_sent_on_granted_preflights_including_zero() {
+    for (age, want) in [(600, "600"), (0, "0")] {
+        let app = api!(listed().max_age(age), Hits::default());
+        let res = call!(app, preflight("/items", APP, "PUT", None));
+        assert_eq!(one(&res, "access-control-max-age").as_deref(), Some(want));
+        let res = call!(app, preflight("/items", EVIL, "PUT", None));
+        assert_eq!(one(&res, "access-control-max-age"), None);
+        let res = call!(app, get("/items", Some(APP)));
+        assert_eq!(one(&res, "access-control-max-age"), None);
+    }
+}
+
+#[actix_rt::test]
+async fn send_wildcard_answers_star_without_vary() {
+    let app = api!(Cors::default().send_wildcard(true), Hits::default());
+    for origin in [Some(APP), Some(EVIL), Some("null"), None] {
+        let res = call!(app, get("/items", origin));
+        assert_eq!(acao(&res).as_deref(), Some("*"), "{origin:?}");
+        assert_eq!(vary_origin_count(&res), 0, "{origin:?}");
+    }
+    let res = call!(app, preflight("/items", APP, "PUT", None));
+    assert_eq!(acao(&res).as_deref(), Some("*"));
+}
+
+#[actix_rt::test]
+async fn always_send_governs_requests_without_origin() {
+    let app = api!(Cors::default(), Hits::default());
+    let res = call!(app, get("/items", None));
+    assert_eq!(acao(&res).as_deref(), Some("*"));
+    assert_eq!(
+        vary_origin_count(&res),
+        1,
+        "a request with an Origin would get another answer"
+    );
+
+    let app = api!(Cors::default().always_send(false), Hits::default());
+    let res = call!(app, get("/items", None));
+    assert_eq!(acao(&res), None);
+    assert_eq!(vary_origin_count(&res), 1);
+
+    // With a list nothing can be sent without an Origin, but the answer still depends on it.
+    let app = api!(listed(), Hits::default());
+    let res = call!(app, get("/items", None));
+    assert!(!has_cors_headers(&res));
+    assert_eq!(vary_origin_count(&res), 1);
+}
+
+#[actix_rt::test]
+async fn vary_in_all_its_cases() {
+    let app = api!(listed(), Hits::default());
+    // Appended to an existing Vary, never replacing it.
+    let res = call!(app, get("/vary", Some(APP)));
+    assert_eq!(all(&res, "vary"), ["Accept-Encoding", "Origin"]);
+    // Not duplicated when the handler already lists it (any case).
+    let res = call!(app, get("/vary-origin", Some(APP)));
+    assert_eq!(all(&res, "vary"), ["origin"]);
+    // On refused and non-CORS requests too.
+    for origin in [Some(EVIL), None] {
+        let res = call!(app, get("/vary", origin));
+        assert_eq!(
+            all(&res, "vary"),
+            ["Accept-Encoding", "Origin"],
+            "{origin:?}"
+        );
+    }
+    // On preflights, granted or refused.
+    let res = call!(app, preflight("/items", APP, "PUT", None));
+    assert_eq!(vary_origin_count(&res), 1);
+
+    // Turned off: never touched.
+    let app = api!(listed().vary_header(false), Hits::default());
+    let res = call!(app, get("/vary", Some(APP)));
+    assert_eq!(all(&res, "vary"), ["Accept-Encoding"]);
+    let res = call!(app, preflight("/items", APP, "PUT", None));
+    assert_eq!(vary_origin_count(&res), 0);
+}
+
+#[actix_rt::test]
+async fn a_handler_set_allow_origin_is_replaced_not_duplicated() {
+    let app = api!(listed(), Hits::default());
+    let res = call!(app, get("/acao", Some(APP)));
+    assert_eq!(acao(&res).as_deref(), Some(APP));
+}
+
+#[actix_rt::test]
+async fn automatic_options_answers_plain_options_nobody_answers() {
+    let hits = Hits::default();
+    let app = api!(listed().methods(["GET", "PUT"]), hits);
+    let plain = || TestRequest::default().method(Method::OPTIONS).uri("/items");
+    let res = call!(app, plain().insert_header((header::ORIGIN, APP)));
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(one(&res, "allow").as_deref(), Some("GET, PUT"));
+    assert_eq!(acao(&res).as_deref(), Some(APP));
+    let res = call!(app, plain());
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = call!(
+        app,
+        TestRequest::default()
+            .method(Method::OPTIONS)
+            .uri("/nowhere")
+    );
+    assert_eq!(res.status(), StatusCode::OK);
+    // A route's own OPTIONS handler still answers.
+    let res = call!(
+        app,
+        TestRequest::default()
+            .method(Method::OPTIONS)
+            .uri("/options-handler")
+    );
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(actix_web::test::read_body(res).await, "own options");
+    assert_eq!(hits.get(), 1);
+
+    let app = api!(listed().automatic_options(false), Hits::default());
+    let res = call!(app, plain().insert_header((header::ORIGIN, APP)));
+    // `App::route` puts the GET guard on the resource, so actix answers 404 here.
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        acao(&res).as_deref(),
+        Some(APP),
+        "the 404 is still readable"
+    );
+}
+
+#[actix_rt::test]
+async fn private_network_access_is_opt_in() {
+    let pna =
+        |req: TestRequest| req.insert_header(("access-control-request-private-network", "true"));
+    let app = api!(listed(), Hits::default());
+    let res = call!(app, pna(preflight("/items", APP, "GET", None)));
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(one(&res, "access-control-allow-private-network"), None);
+
+    let app = api!(listed().allow_private_network(true), Hits::default());
+    let res = call!(app, pna(preflight("/items", APP, "GET", None)));
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        one(&res, "access-control-allow-private-network").as_deref(),
+        Some("true")
+    );
+    // Not sent unless asked for, nor to other origins.
+    let res = call!(app, preflight("/items", APP, "GET", None));
+    assert_eq!(one(&res, "access-control-allow-private-network"), None);
+    let res = call!(app, pna(preflight("/items", EVIL, "GET", None)));
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}
+
+#[actix_rt::test]
+async fn patterns_regexes_and_predicate() {
+    let cors = Cors::default()
+        .origins(["https://*.example.com", "http://localhost:*"])
+        .origin_regexes([r"https://pr-[0-9]+\.preview\.example\.org"])
+        .allow_origin_fn(|origin, head| {
+            origin == "https://partner.example.net" && head.uri.path() != "/teapot"
+        });
+    let app = api!(cors, Hits::default());
+    let granted = [
+        "https://a.example.com",
+        "https://a.b.example.com",
+        "http://localhost",
+        "http://localhost:5173",
+        "https://pr-42.preview.example.org",
+        "https://partner.example.net",
+    ];
+    for origin in granted {
+        let res = call!(app, get("/items", Some(origin)));
+        assert_eq!(acao(&res).as_deref(), Some(origin));
+        let res = call!(app, preflight("/items", origin, "PUT", None));
+        assert_eq!(res.status(), StatusCode::NO_CONTENT, "{origin}");
+    }
+    let refused = [
+        "https://example.com",
+        "http://a.example.com",
+        "https://a.example.com.evil.io",
+        "https://aexample.com",
+        "http://localhost.evil.io",
+        "https://pr-42.preview.example.org.evil.io",
+        "https://pr-x.preview.example.org",
+        "https://prx42.preview.example.org",
+        "https://partner.example.net.evil.io",
+        "null",
+    ];
+    for origin in refused {
+        let res = call!(app, get("/items", Some(origin)));
+        assert_eq!(acao(&res), None, "{origin}");
+        let res = call!(app, preflight("/items", origin, "PUT", None));
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{origin}");
+    }
+    // The predicate sees the request head.
+    let res = call!(app, get("/teapot", Some("https://partner.example.net")));
+    assert_eq!(acao(&res), None);
+}
+
+#[actix_rt::test]
+async fn regex_or_predicate_with_credentials_never_grants_plain_http() {
+    let cors = Cors::default()
+        .origin_regexes([r"https?://[a-z]+\.example\.com"])
+        .allow_origin_fn(|o, _| o.starts_with("http://"))
+        .supports_credentials(true);
+    let app = api!(cors, Hits::default());
+    let res = call!(app, get("/items", Some("https://app.example.com")));
+    assert_eq!(acao(&res).as_deref(), Some("https://app.example.com"));
+    for origin in ["http://app.example.com", "http://anything.example"] {
+        let res = call!(app, get("/items", Some(origin)));
+        assert_eq!(acao(&res), None, "{origin}");
+    }
+    // Loopback is a secure context, so it may be granted.
+    let res = call!(app, get("/items", Some("http://127.0.0.1:3000")));
+    assert_eq!(acao(&res).as_deref(), Some("http://127.0.0.1:3000"));
+
+    let cors = Cors::default()
+        .allow_origin_fn(|o, _| o.starts_with("http://"))
+        .supports_credentials(true)
+        .dangerously_allow_insecure_origins(true);
+    let app = api!(cors, Hits::default());
+    let res = call!(app, get("/items", Some("http://anything.example")));
+    assert_eq!(acao(&res).as_deref(), Some("http://anything.example"));
+}
+
+#[actix_rt::test]
+async fn any_method_echoes_the_method_asked_for() {
+    let app = api!(listed().methods(["*"]), Hits::default());
+    let res = call!(app, preflight("/items", APP, "PROPFIND", None));
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        one(&res, "access-control-allow-methods").as_deref(),
+        Some("PROPFIND")
+    );
+}
+
+#[actix_rt::test]
+async fn empty_origin_list_grants_nothing() {
+    let hits = Hits::default();
+    let app = api!(Cors::default().origins(Vec::<String>::new()), hits);
+    let res = call!(app, get("/items", Some(APP)));
+    assert!(!has_cors_headers(&res));
+    let res = call!(app, preflight("/items", APP, "GET", None));
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}
+
+#[actix_rt::test]
+async fn resources_pick_the_first_matching_entry_and_leave_other_paths_alone() {
+    let cors = Cors::default().max_age(60).resources([
+        ResourceOptions {
+            path: "/items".into(),
+            origins: Some(vec![APP.into()]),
+            ..ResourceOptions::default()
+        },
+        ResourceOptions {
+            path: "/*".into(),
+            origins: Some(vec![EVIL.into()]),
+            max_age: Some(5),
+            ..ResourceOptions::default()
+        },
+    ]);
+    let app = api!(cors, Hits::default());
+    let res = call!(app, preflight("/items", APP, "PUT", None));
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        one(&res, "access-control-max-age").as_deref(),
+        Some("60"),
+        "inherited"
+    );
+    let res = call!(app, preflight("/items", EVIL, "PUT", None));
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = call!(app, preflight("/vary", EVIL, "GET", None));
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(one(&res, "access-control-max-age").as_deref(), Some("5"));
+
+    let only_api = Cors::from_options(CorsOptions {
+        resources: vec![ResourceOptions {
+            path: "/auth/*".into(),
+            ..ResourceOptions::default()
+        }],
+        ..CorsOptions::default()
+    })
+    .unwrap();
+    let hits = Hits::default();
+    let app = api!(only_api, hits);
+    let res = call!(app, get("/items", Some(APP)));
+    assert!(!has_cors_headers(&res), "no entry matches /items");
+    assert_eq!(vary_origin_count(&res), 0);
+    let res = call!(
+        app,
+        get("/auth/me", Some(APP)).insert_header((header::AUTHORIZATION, "t"))
+    );
+    assert_eq!(acao(&res).as_deref(), Some(APP));
+}
+
+#[actix_rt::test]
+async fn one_validated_cors_serves_many_apps() {
+    let cors = listed().try_build().unwrap();
+    for _ in 0..3 {
+        let app = api!(cors.clone(), Hits::default());
+        let res = call!(app, get("/items", Some(APP)));
+        assert_eq!(acao(&res).as_deref(), Some(APP));
+    }
+    fn assert_bounds<T: Clone + Send + Sync + 'static>(_: &T) {}
+    assert_bounds(&cors);
+}
+
+#[actix_rt::test]
+async fn works_on_scopes_and_resources_too() {
+    use actix_cross_origin::cross_origin;
+    use actix_web::{web, App};
+    let app = actix_web::test::init_service(
+        App::new()
+            .service(
+                web::scope("/partner")
+                    .wrap(cross_origin().origins(["https://partner.example"]))
+                    .route("/feed", web::get().to(|| async { "feed" })),
+            )
+            .service(
+                web::resource("/thing")
+                    .wrap(cross_origin().origins([APP]))
+                    .route(web::get().to(|| async { "thing" })),
+            ),
+    )
+    .await;
+    let res = call!(
+        app,
+        preflight("/partner/feed", "https://partner.example", "PUT", None)
+    );
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let res = call!(app, get("/partner/feed", Some("https://partner.example")));
+    assert_eq!(acao(&res).as_deref(), Some("https://partner.example"));
+    let res = call!(app, preflight("/thing", APP, "PUT", None));
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let res = call!(app, get("/thing", Some(APP)));
+    assert_eq!(acao(&res).as_deref(), Some(APP));
+}

@@ -1,0 +1,215 @@
+//! Shared helpers: a real actix `App` with real routing, and request builders.
+#![allow(dead_code)]
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::ServiceResponse;
+use actix_web::http::{header, Method, StatusCode};
+use actix_web::middleware::{from_fn, Next};
+use actix_web::{error, test, web, App, Error, HttpResponse};
+
+/// Counts how often handlers ran, to prove a preflight never reaches them.
+#[derive(Clone, Default)]
+pub struct Hits(Arc<AtomicUsize>);
+
+impl Hits {
+    pub fn get(&self) -> usize {
+        self.0.load(Ordering::SeqCst)
+    }
+    fn hit(&self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// An authentication-style middleware: no `Authorization` header, no entry (401 as an `Err`).
+pub async fn require_token(
+    req: actix_web::dev::ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    if req.headers().contains_key(header::AUTHORIZATION) {
+        next.call(req).await
+    } else {
+        Err(error::ErrorUnauthorized("missing token"))
+    }
+}
+
+/// The API every app-wide test runs against, wrapped in `$cors` at the App level.
+#[macro_export]
+macro_rules! api {
+    ($cors:expr, $hits:expr) => {
+        actix_web::test::init_service(common::routes(actix_web::App::new(), &$hits).wrap($cors))
+            .await
+    };
+}
+
+/// Sends a `TestRequest` through a service built with `api!`.
+#[macro_export]
+macro_rules! call {
+    ($app:expr, $req:expr) => {
+        actix_web::test::call_service(&$app, $req.to_request()).await
+    };
+}
+
+/// Like `call!`, but an `Err` from the service is rendered as the HTTP server would render it
+/// (response mappers included), so its headers can be checked.
+#[macro_export]
+macro_rules! call_rendered {
+    ($app:expr, $req:expr) => {
+        match actix_web::dev::Service::call(&$app, $req.to_request()).await {
+            Ok(res) => res.map_into_boxed_body(),
+            Err(err) => actix_web::dev::ServiceResponse::new(
+                actix_web::test::TestRequest::default().to_http_request(),
+                err.error_response(),
+            ),
+        }
+    };
+}
+
+/// The routes of the test API: handlers that count their calls, error and status routes, a
+/// route with its own OPTIONS handler, and a scope behind an authentication middleware.
+pub fn routes<T>(app: App<T>, hits: &Hits) -> App<T>
+where
+    T: actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Error = Error,
+        InitError = (),
+    >,
+{
+    let h = || hits.clone();
+    let (h1, h2, h3, h4) = (h(), h(), h(), h());
+    app.route(
+        "/items",
+        web::get().to(move || {
+            h1.hit();
+            async { "items" }
+        }),
+    )
+    .route(
+        "/items",
+        web::put().to(move || {
+            h2.hit();
+            async { "saved" }
+        }),
+    )
+    .route(
+        "/vary",
+        web::get().to(|| async {
+            HttpResponse::Ok()
+                .insert_header((header::VARY, "Accept-Encoding"))
+                .finish()
+        }),
+    )
+    .route(
+        "/vary-origin",
+        web::get().to(|| async {
+            HttpResponse::Ok()
+                .insert_header((header::VARY, "origin"))
+                .finish()
+        }),
+    )
+    .route(
+        "/acao",
+        web::get().to(|| async {
+            HttpResponse::Ok()
+                .insert_header((
+                    header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                    "https://handler.example",
+                ))
+                .finish()
+        }),
+    )
+    .route(
+        "/fail",
+        web::get().to(move || {
+            h3.hit();
+            async { Err::<HttpResponse, _>(error::ErrorInternalServerError("boom")) }
+        }),
+    )
+    .route(
+        "/teapot",
+        web::get().to(|| async { HttpResponse::build(StatusCode::IM_A_TEAPOT).finish() }),
+    )
+    .route(
+        "/options-handler",
+        web::route().method(Method::OPTIONS).to(move || {
+            h4.hit();
+            async { HttpResponse::Ok().body("own options") }
+        }),
+    )
+    .service(
+        web::scope("/auth")
+            .wrap(from_fn(require_token))
+            .route("/me", web::get().to(|| async { "me" })),
+    )
+}
+
+pub fn get(path: &str, origin: Option<&str>) -> test::TestRequest {
+    let mut req = test::TestRequest::get().uri(path);
+    if let Some(o) = origin {
+        req = req.insert_header((header::ORIGIN, o));
+    }
+    req
+}
+
+pub fn preflight(
+    path: &str,
+    origin: &str,
+    method: &str,
+    headers: Option<&str>,
+) -> test::TestRequest {
+    let mut req = test::TestRequest::default()
+        .method(Method::OPTIONS)
+        .uri(path)
+        .insert_header((header::ORIGIN, origin))
+        .insert_header((header::ACCESS_CONTROL_REQUEST_METHOD, method));
+    if let Some(h) = headers {
+        req = req.insert_header((header::ACCESS_CONTROL_REQUEST_HEADERS, h));
+    }
+    req
+}
+
+/// Every value of a header, in order.
+pub fn all<B>(res: &ServiceResponse<B>, name: &str) -> Vec<String> {
+    res.headers()
+        .get_all(name)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        .collect()
+}
+
+/// The single value of a header, or `None`; fails the test if the header appears twice.
+pub fn one<B>(res: &ServiceResponse<B>, name: &str) -> Option<String> {
+    let values = all(res, name);
+    assert!(
+        values.len() <= 1,
+        "{name} appears {} times: {values:?}",
+        values.len()
+    );
+    values.into_iter().next()
+}
+
+pub fn acao<B>(res: &ServiceResponse<B>) -> Option<String> {
+    one(res, "access-control-allow-origin")
+}
+
+/// Whether any `Access-Control-Allow-*` (or Expose/Max-Age) header is present.
+pub fn has_cors_headers<B>(res: &ServiceResponse<B>) -> bool {
+    res.headers()
+        .keys()
+        .any(|k| k.as_str().starts_with("access-control-"))
+}
+
+/// How many times `Origin` is listed across all `Vary` fields.
+pub fn vary_origin_count<B>(res: &ServiceResponse<B>) -> usize {
+    all(res, "vary")
+        .iter()
+        .flat_map(|v| {
+            v.split(',')
+                .map(|t| t.trim().to_ascii_lowercase())
+                .collect::<Vec<_>>()
+        })
+        .filter(|t| t == "origin")
+        .count()
+}
