@@ -290,6 +290,20 @@ fn compile_origin(
         );
         return;
     }
+    if entry.contains(',') || entry.contains(char::is_whitespace) {
+        let parts: Vec<&str> = entry
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|p| !p.is_empty())
+            .collect();
+        c.problem(
+            option,
+            Some(entry),
+            ProblemKind::InvalidOrigin,
+            "has a comma or whitespace, so it can never equal an Origin header",
+            format!("list each origin as separate entries: {parts:?}"),
+        );
+        return;
+    }
     let Some(sep) = entry.find("://") else {
         c.problem(
             option,

@@ -1,0 +1,321 @@
+//! Hostile header values, through the test harness and through a real HTTP/1.1 server on
+//! 127.0.0.1 fed raw bytes: no panic, a bounded answer, and nothing granted that should not be.
+
+#[macro_use]
+mod common;
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
+
+use actix_cross_origin::Cors;
+use actix_web::http::header::HeaderValue;
+use actix_web::http::{Method, StatusCode};
+use actix_web::test::TestRequest;
+use actix_web::{web, App, HttpServer};
+use common::*;
+
+const APP: &str = "https://app.example.com";
+
+fn cors() -> Cors {
+    Cors::default()
+        .origins([APP, "https://*.example.org", "http://localhost:*"])
+        .origin_regexes([r"https://[a-z]+\.example\.net"])
+        .allow_headers(["content-type", "x-token"])
+        .supports_credentials(true)
+}
+
+/// Origin values no browser sends; none of them may be granted.
+fn hostile_origins() -> Vec<Vec<u8>> {
+    let mut v: Vec<Vec<u8>> = [
+        &b"null"[..],
+        b"",
+        b" ",
+        b"https://app.example.com ",
+        b" https://app.example.com",
+        b"https://app.example.com\t",
+        b"https://APP.example.com",
+        b"HTTPS://app.example.com",
+        b"https://app.example.com/",
+        b"https://app.example.com.",
+        b"https://app.example.com:443",
+        b"https://app.example.com:0",
+        b"https://app.example.com:65536",
+        b"https://app.example.com?x",
+        b"https://app.example.com#x",
+        b"https://user@app.example.com",
+        b"https://app.example.com@evil.io",
+        b"https://evil.io#.example.org",
+        b"https://app.example.com.evil.io",
+        b"https://evilapp.example.com",
+        b"https://example.org",
+        b"https://.example.org",
+        b"https://a..example.org",
+        b"http://localhost.evil.io",
+        b"http://localhost:99999",
+        b"https://abc.example.net.evil.io",
+        b"https://xn--80ak6aa92e.example.com",
+        b"https://\xd0\xb0pp.example.com",
+        b"https://app.example.com\xff",
+        b"https://[::ffff:127.0.0.1]",
+        b"https://[::1",
+        b"https://app.example.com, https://app.example.com",
+        b"*",
+        b"file://",
+        b"https://",
+        b"://",
+    ]
+    .iter()
+    .map(|s| s.to_vec())
+    .collect();
+    v.push(format!("https://{}.example.org", "a".repeat(8 * 1024)).into_bytes());
+    v.push(vec![b'a'; 8 * 1024]);
+    v
+}
+
+#[actix_rt::test]
+async fn hostile_origins_are_never_granted() {
+    let app = api!(cors(), Hits::default());
+    for origin in hostile_origins() {
+        let show = String::from_utf8_lossy(&origin)
+            .chars()
+            .take(60)
+            .collect::<String>();
+        let value = HeaderValue::from_bytes(&origin).unwrap();
+        let res = call!(
+            app,
+            TestRequest::get()
+                .uri("/items")
+                .insert_header(("origin", value.clone()))
+        );
+        assert_eq!(res.status(), StatusCode::OK, "{show}");
+        assert!(!has_cors_headers(&res), "{show}");
+        let req = TestRequest::default()
+            .method(Method::OPTIONS)
+            .uri("/items")
+            .insert_header(("origin", value))
+            .insert_header(("access-control-request-method", "PUT"));
+        let res = call!(app, req);
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{show}");
+        assert!(!has_cors_headers(&res), "{show}");
+    }
+}
+
+#[actix_rt::test]
+async fn hostile_request_method_and_headers_are_refused() {
+    let app = api!(cors(), Hits::default());
+    let acrm: &[&[u8]] = &[
+        b"",
+        b" ",
+        b"put",
+        b"P\xffT",
+        b"PUT, GET",
+        b"CONNECT",
+        b"TRACE",
+    ];
+    for m in acrm {
+        let req = preflight("/items", APP, "x", None).insert_header((
+            "access-control-request-method",
+            HeaderValue::from_bytes(m).unwrap(),
+        ));
+        let res = call!(app, req);
+        assert_eq!(
+            res.status(),
+            StatusCode::FORBIDDEN,
+            "{}",
+            String::from_utf8_lossy(m)
+        );
+        assert!(!has_cors_headers(&res));
+    }
+    let megabyte = ", ".repeat(512 * 1024);
+    let acrh: &[&[u8]] = &[
+        b"x-token,\xff",
+        b"x-token;x",
+        b"x-token,cookie",
+        b"\"x-token\"",
+        megabyte.as_bytes(),
+    ];
+    for h in acrh {
+        let req = preflight("/items", APP, "PUT", None).insert_header((
+            "access-control-request-headers",
+            HeaderValue::from_bytes(h).unwrap(),
+        ));
+        let res = call!(app, req);
+        assert_eq!(
+            res.status(),
+            StatusCode::FORBIDDEN,
+            "{}",
+            String::from_utf8_lossy(&h[..h.len().min(40)])
+        );
+        assert!(!has_cors_headers(&res));
+    }
+    // Empty elements and many lines of allowed names are fine.
+    let mut req = preflight("/items", APP, "PUT", Some(" , x-token ,,"));
+    for _ in 0..20 {
+        req = req.append_header(("access-control-request-headers", "content-type"));
+    }
+    let res = call!(app, req);
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(all(&res, "access-control-allow-headers").len(), 21);
+}
+
+/// A real server on an ephemeral loopback port, stopped when dropped.
+struct Server {
+    addr: SocketAddr,
+    handle: actix_web::dev::ServerHandle,
+    thread: Option<thread::JoinHandle<()>>,
+}
+
+impl Server {
+    fn start() -> Server {
+        let (tx, rx) = mpsc::channel();
+        let thread = thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                let cors = cors().try_build().unwrap();
+                let server = HttpServer::new(move || {
+                    App::new()
+                        .wrap(cors.clone())
+                        .route("/items", web::get().to(|| async { "items" }))
+                        .route("/api/{tail:.*}", web::get().to(|| async { "api" }))
+                })
+                .workers(1)
+                .bind(("127.0.0.1", 0))
+                .unwrap();
+                let addr = server.addrs()[0];
+                let server = server.run();
+                tx.send((addr, server.handle())).unwrap();
+                let _ = server.await;
+            });
+        });
+        let (addr, handle) = rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("server started");
+        Server {
+            addr,
+            handle,
+            thread: Some(thread),
+        }
+    }
+
+    /// Sends raw request bytes and returns the raw response head (status line and headers).
+    fn send(&self, raw: &[u8]) -> String {
+        let mut s = TcpStream::connect(self.addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        s.set_write_timeout(Some(Duration::from_secs(10))).unwrap();
+        s.write_all(raw).unwrap();
+        let mut out = Vec::new();
+        let mut buf = [0u8; 4096];
+        // Read until the end of the head, the end of the stream, or the timeout.
+        while !out.windows(4).any(|w| w == b"\r\n\r\n") {
+            match s.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => out.extend_from_slice(&buf[..n]),
+            }
+        }
+        let text = String::from_utf8_lossy(&out).into_owned();
+        text.split("\r\n\r\n").next().unwrap_or("").to_owned()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let stop = self.handle.stop(false);
+        actix_web::rt::System::new().block_on(stop);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn status(head: &str) -> u16 {
+    head.split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
+
+fn header_count(head: &str, name: &str) -> usize {
+    head.lines()
+        .filter(|l| l.to_ascii_lowercase().starts_with(&format!("{name}:")))
+        .count()
+}
+
+#[test]
+fn raw_bytes_through_a_real_server() {
+    let server = Server::start();
+    let req = |extra: &[u8], target: &str, method: &str| {
+        let mut r =
+            format!("{method} {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n")
+                .into_bytes();
+        r.extend_from_slice(extra);
+        r.extend_from_slice(b"\r\n");
+        r
+    };
+    // Granted, for contrast.
+    let head = server.send(&req(
+        b"Origin: https://app.example.com\r\n",
+        "/items",
+        "GET",
+    ));
+    assert_eq!(status(&head), 200, "{head}");
+    assert_eq!(
+        header_count(&head, "access-control-allow-origin"),
+        1,
+        "{head}"
+    );
+
+    let hostile: Vec<(Vec<u8>, &str, &str)> = vec![
+        (b"Origin: https://app.example.com\xff\r\n".to_vec(), "/items", "GET"),
+        (b"Origin: https://\x80\x81.example.org\r\n".to_vec(), "/items", "GET"),
+        (b"Origin: https://app.example.com\r\nOrigin: https://app.example.com\r\n".to_vec(), "/items", "GET"),
+        (b"Origin: https://app.example.com\r\nOrigin: https://evil.io\r\n".to_vec(), "/items", "GET"),
+        (b"Origin: null\r\n".to_vec(), "/items", "GET"),
+        (
+            b"Origin: https://app.example.com\r\nAccess-Control-Request-Method: P\xffT\r\n".to_vec(),
+            "/items",
+            "OPTIONS",
+        ),
+        (
+            b"Origin: https://app.example.com\r\nAccess-Control-Request-Method: PUT\r\nAccess-Control-Request-Headers: x-token, \xfe\r\n".to_vec(),
+            "/items",
+            "OPTIONS",
+        ),
+        (b"Origin: https://evil.io\r\n".to_vec(), "/api/%2e%2e/items", "GET"),
+        (b"Origin: https://evil.io\r\n".to_vec(), "/api/x%0d%0aforged", "GET"),
+        (b"Origin: https://evil.io\r\n".to_vec(), "/API/+x", "GET"),
+    ];
+    for (extra, target, method) in hostile {
+        let show = String::from_utf8_lossy(&extra).into_owned();
+        let head = server.send(&req(&extra, target, method));
+        let code = status(&head);
+        assert!(
+            code == 200 || code == 403 || code == 404,
+            "{show} {target}: {head}"
+        );
+        assert_eq!(
+            header_count(&head, "access-control-allow-origin"),
+            0,
+            "{show} {target}: {head}"
+        );
+    }
+
+    // A preflight whose Access-Control-Request-Headers is split over many lines.
+    let mut extra =
+        b"Origin: https://app.example.com\r\nAccess-Control-Request-Method: PUT\r\n".to_vec();
+    for _ in 0..50 {
+        extra.extend_from_slice(b"Access-Control-Request-Headers: x-token,,content-type\r\n");
+    }
+    let head = server.send(&req(&extra, "/items", "OPTIONS"));
+    assert_eq!(status(&head), 204, "{head}");
+    assert_eq!(header_count(&head, "access-control-allow-origin"), 1);
+
+    // The server is still healthy after all of it.
+    let head = server.send(&req(
+        b"Origin: https://app.example.com\r\n",
+        "/items",
+        "GET",
+    ));
+    assert_eq!(status(&head), 200, "{head}");
+}
