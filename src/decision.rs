@@ -371,7 +371,8 @@ mod tests {
         });
         let o: (&str, &[u8]) = ("origin", b"https://a.com");
         let acrm = |m: &'static [u8]| ("access-control-request-method", m);
-        let cases: Vec<(Vec<(&str, &[u8])>, &str)> = vec![
+        type Headers<'h> = Vec<(&'h str, &'h [u8])>;
+        let cases: Vec<(Headers<'_>, &str)> = vec![
             (
                 vec![("origin", b"https://b.com"), acrm(b"PUT")],
                 "OriginNotAllowed",

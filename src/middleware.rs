@@ -56,7 +56,7 @@ where
 /// # actix_rt::System::new().block_on(async {
 /// let app = test::init_service(App::new().wrap(Cors::default()).route("/", web::get().to(|| async { "ok" }))).await;
 /// let res = app.call(test::TestRequest::get().uri("/").insert_header(("Origin", "https://a.example")).to_request()).await.unwrap();
-/// assert_eq!(res.headers()["access-control-allow-origin"], "https://a.example");
+/// assert_eq!(res.headers().get("access-control-allow-origin").unwrap(), "https://a.example");
 /// # });
 /// # fn is_middleware<S>(_: &CorsMiddleware<S>) {}
 /// ```
