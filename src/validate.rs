@@ -96,11 +96,8 @@ pub(crate) fn compile(
 fn check_glob(path: &str, option: &str, c: &mut Collector) -> bool {
     let bad = if !path.starts_with('/') {
         Some("does not start with /")
-    } else if path
-        .bytes()
-        .any(|b| b <= b' ' || b == 0x7f || b == b'?' || b == b'#')
-    {
-        Some("contains whitespace, a control character, ? or #")
+    } else if path.bytes().any(|b| b < b' ' || b == 0x7f) {
+        Some("contains a control character")
     } else {
         None
     };

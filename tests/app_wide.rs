@@ -542,3 +542,21 @@ async fn works_on_scopes_and_resources_too() {
     let res = call!(app, get("/thing", Some(APP)));
     assert_eq!(acao(&res).as_deref(), Some(APP));
 }
+
+#[actix_web::get(
+    "/macro",
+    wrap = "actix_cross_origin::cross_origin().origins([\"https://app.example.com\"])"
+)]
+async fn macro_route() -> &'static str {
+    "macro"
+}
+
+#[actix_rt::test]
+async fn goes_into_the_route_macros_wrap() {
+    let app = actix_web::test::init_service(actix_web::App::new().service(macro_route)).await;
+    let res = call!(app, get("/macro", Some(APP)));
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(acao(&res).as_deref(), Some(APP));
+    let res = call!(app, get("/macro", Some(EVIL)));
+    assert_eq!(acao(&res), None);
+}

@@ -1,0 +1,138 @@
+//! `resources`: the policy applied is always the policy of the handler that answers. Each
+//! flask-cors CVE in path matching is a regression test here.
+
+#[macro_use]
+mod common;
+
+use actix_cross_origin::{Cors, ResourceOptions};
+use actix_web::{test, web, App};
+use common::*;
+
+const TRUSTED: &str = "https://trusted.example";
+const EVIL: &str = "https://evil.example";
+
+fn entry(path: &str, origins: &[&str]) -> ResourceOptions {
+    ResourceOptions {
+        path: path.into(),
+        origins: Some(origins.iter().map(|s| s.to_string()).collect()),
+        ..ResourceOptions::default()
+    }
+}
+
+macro_rules! app {
+    ($cors:expr) => {
+        test::init_service(
+            App::new()
+                .wrap($cors)
+                .route("/api/{tail:.*}", web::get().to(|| async { "api" }))
+                .route("/admin", web::get().to(|| async { "admin" }))
+                .route("/service+path", web::get().to(|| async { "plus" }))
+                .route("/service path", web::get().to(|| async { "space" })),
+        )
+        .await
+    };
+}
+
+/// Sends GET `$path` with `Origin: $origin`; returns (status, body, Access-Control-Allow-Origin).
+macro_rules! fetch {
+    ($app:expr, $path:expr, $origin:expr) => {{
+        let res = call!($app, get($path, Some($origin)));
+        let status = res.status().as_u16();
+        let allow = acao(&res);
+        let body = String::from_utf8(test::read_body(res).await.to_vec()).unwrap();
+        (status, body, allow)
+    }};
+}
+
+#[actix_rt::test]
+async fn dot_segments_get_the_policy_of_the_handler_that_answers() {
+    // CVE-2020-25032 class: flask-cors gives `/api/../foo` the /api/* policy while the target is
+    // /foo. actix does not resolve dot segments either, so the /api/{tail} handler answers, and
+    // its policy is the one applied: policy and handler never disagree.
+    let app = app!(Cors::default().resources([entry("/api/*", &[EVIL]), entry("/*", &[TRUSTED])]));
+    for path in [
+        "/api/../admin",
+        "/api/%2e%2e/admin",
+        "/api/%2E%2E/admin",
+        "/api/..%2fadmin",
+    ] {
+        let (status, body, allow) = fetch!(app, path, EVIL);
+        assert_eq!((status, body.as_str()), (200, "api"), "{path}");
+        assert_eq!(allow.as_deref(), Some(EVIL), "{path}");
+    }
+    let (_, body, allow) = fetch!(app, "/admin", EVIL);
+    assert_eq!((body.as_str(), allow), ("admin", None));
+    let (_, body, allow) = fetch!(app, "/admin", TRUSTED);
+    assert_eq!((body.as_str(), allow.as_deref()), ("admin", Some(TRUSTED)));
+}
+
+#[actix_rt::test]
+async fn paths_are_matched_case_sensitively() {
+    // CVE-2024-6866: `/API/admin` must not get the /api/* policy.
+    let app = app!(Cors::default().resources([entry("/api/*", &["*"])]));
+    let (status, _, allow) = fetch!(app, "/API/admin", EVIL);
+    assert_eq!((status, allow), (404, None));
+    let (_, _, allow) = fetch!(app, "/api/admin", EVIL);
+    assert_eq!(allow.as_deref(), Some(EVIL));
+}
+
+#[actix_rt::test]
+async fn plus_stays_plus() {
+    // CVE-2024-6844: `/service+path` must not get the policy of `/service path`.
+    let app = app!(Cors::default().resources([
+        entry("/service+path", &["http://foo.com"]),
+        entry("/service path", &["http://bar.com"]),
+    ]));
+    let (_, body, allow) = fetch!(app, "/service+path", "http://bar.com");
+    assert_eq!((body.as_str(), allow), ("plus", None));
+    let (_, body, allow) = fetch!(app, "/service+path", "http://foo.com");
+    assert_eq!(
+        (body.as_str(), allow.as_deref()),
+        ("plus", Some("http://foo.com"))
+    );
+    let (_, body, allow) = fetch!(app, "/service%20path", "http://bar.com");
+    assert_eq!(
+        (body.as_str(), allow.as_deref()),
+        ("space", Some("http://bar.com"))
+    );
+    // An encoded plus is not decoded by actix's router, nor by the glob match.
+    let (status, _, allow) = fetch!(app, "/service%2Bpath", "http://foo.com");
+    assert_eq!((status, allow), (404, None));
+}
+
+#[actix_rt::test]
+async fn no_double_decoding() {
+    // flask-cors decodes twice: `/%2561pi/x` matches `/api/*` there.
+    let app = app!(Cors::default().resources([entry("/api/*", &["*"])]));
+    let (status, _, allow) = fetch!(app, "/%2561pi/x", EVIL);
+    assert_eq!((status, allow), (404, None));
+}
+
+#[actix_rt::test]
+async fn order_is_the_users() {
+    // CVE-2024-6839: a longer but broader pattern must not take precedence over the specific
+    // one written first.
+    let app =
+        app!(Cors::default().resources([entry("/api/*", &[TRUSTED]), entry("/*.json", &["*"])]));
+    let (_, _, allow) = fetch!(app, "/api/users.json", EVIL);
+    assert_eq!(allow, None);
+    let (_, _, allow) = fetch!(app, "/api/users.json", TRUSTED);
+    assert_eq!(allow.as_deref(), Some(TRUSTED));
+}
+
+#[actix_rt::test]
+async fn the_glob_is_anchored_at_both_ends() {
+    let app = test::init_service(
+        App::new()
+            .wrap(Cors::default().resources([entry("/api/*", &["*"])]))
+            .route("/api", web::get().to(|| async { "bare" }))
+            .route("/apiary", web::get().to(|| async { "bees" }))
+            .route("/api/x/y", web::get().to(|| async { "deep" })),
+    )
+    .await;
+    for (path, granted) in [("/api", false), ("/apiary", false), ("/api/x/y", true)] {
+        let (status, _, allow) = fetch!(app, path, EVIL);
+        assert_eq!(status, 200, "{path}");
+        assert_eq!(allow.is_some(), granted, "{path}");
+    }
+}
