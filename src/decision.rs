@@ -1,7 +1,8 @@
 //! The CORS decision: a pure function of a small view of the request and a compiled policy.
 //!
-//! Nothing here touches actix's pipeline; the middleware extracts a [`RequestView`], calls
-//! [`decide`], and applies the [`Decision`]. Nothing here allocates or panics, whatever bytes
+//! Nothing here touches actix's pipeline: the middleware picks the policy for the routed path
+//! ([`CompiledCors::policy_for`](crate::policy::CompiledCors::policy_for)), extracts a
+//! [`RequestView`], calls [`decide`], and applies the [`Decision`]. Nothing here allocates or panics, whatever bytes
 //! the request holds.
 
 use std::fmt;
@@ -33,14 +34,12 @@ pub(crate) struct RequestView<'a> {
     pub(crate) request_headers: &'a [HeaderValue],
     /// `Access-Control-Request-Private-Network: true` was sent.
     pub(crate) private_network: bool,
-    /// The path actix routes on.
-    pub(crate) path: &'a str,
     /// The whole head, for a user's origin predicate.
     pub(crate) head: &'a RequestHead,
 }
 
 impl<'a> RequestView<'a> {
-    pub(crate) fn new(head: &'a RequestHead, path: &'a str) -> Self {
+    pub(crate) fn new(head: &'a RequestHead) -> Self {
         let h = &head.headers;
         RequestView {
             method: &head.method,
@@ -50,7 +49,6 @@ impl<'a> RequestView<'a> {
             private_network: h
                 .get(REQUEST_PRIVATE_NETWORK)
                 .is_some_and(|v| v.as_bytes() == b"true"),
-            path,
             head,
         }
     }
@@ -160,8 +158,6 @@ impl fmt::Display for Refusal<'_> {
 /// What the middleware does with a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Decision<'a> {
-    /// No policy governs this path: leave the request and its response alone.
-    Transparent,
     /// A preflight, answered by the middleware without calling the handler.
     Preflight(Result<PreflightGrant<'a>, Refusal<'a>>),
     /// An actual or non-CORS request: the handler runs, then the stamp is applied.
@@ -174,11 +170,8 @@ pub(crate) enum Decision<'a> {
     },
 }
 
-/// Decides what to do with a request under `policy` (`None`: no policy governs its path).
-pub(crate) fn decide<'a>(policy: Option<&Policy>, req: &RequestView<'a>) -> Decision<'a> {
-    let Some(policy) = policy else {
-        return Decision::Transparent;
-    };
+/// Decides what to do with a request under `policy`.
+pub(crate) fn decide<'a>(policy: &Policy, req: &RequestView<'a>) -> Decision<'a> {
     if req.is_preflight() {
         return Decision::Preflight(preflight(policy, req));
     }
@@ -304,8 +297,8 @@ mod tests {
             req = req.append_header((*name, HeaderValue::from_bytes(value).unwrap()));
         }
         let req = req.to_srv_request();
-        let view = RequestView::new(req.head(), req.path());
-        check(decide(Some(p), &view))
+        let view = RequestView::new(req.head());
+        check(decide(p, &view))
     }
 
     fn granted_origin(d: &Decision<'_>) -> Option<Vec<u8>> {
@@ -316,13 +309,6 @@ mod tests {
             Decision::Preflight(Ok(g)) => Some(g.allow_origin.to_value().as_bytes().to_vec()),
             _ => None,
         }
-    }
-
-    #[test]
-    fn no_policy_is_transparent() {
-        let req = TestRequest::default().to_srv_request();
-        let view = RequestView::new(req.head(), req.path());
-        assert_eq!(decide(None, &view), Decision::Transparent);
     }
 
     #[test]

@@ -1,7 +1,6 @@
 //! The actix layer: extracts a [`RequestView`], asks [`decide`], and applies the answer.
 
 use std::future::{ready, Future, Ready};
-use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -106,26 +105,25 @@ where
     actix_service::forward_ready!(service);
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
-        let policy = self.cors.policy_for(req.match_info().as_str());
-        let view = RequestView::new(req.head(), req.match_info().as_str());
+        let path = req.match_info().as_str();
+        let Some(policy) = self.cors.policy_for(path) else {
+            // No policy governs this path: leave the request and its response alone.
+            return CorsFuture::pass(self.service.call(req), None, None);
+        };
+        let view = RequestView::new(req.head());
         match decide(policy, &view) {
-            Decision::Transparent => CorsFuture::pass(self.service.call(req), None, None),
             Decision::Preflight(result) => {
-                // `decide` only returns Preflight with a policy.
-                let Some(policy) = policy else {
-                    return CorsFuture::pass(self.service.call(req), None, None);
-                };
                 let response = match result {
                     Ok(grant) => preflight_response(policy, &grant),
                     Err(refusal) => {
                         log::debug!(
                             target: LOG_TARGET,
                             "preflight refused with 403: {refusal}; path {}",
-                            Escaped(view.path.as_bytes())
+                            Escaped(path.as_bytes())
                         );
                         let mut res = HttpResponse::build(StatusCode::FORBIDDEN);
                         if policy.vary {
-                            res.insert_header((header::VARY, "Origin"));
+                            res.insert_header((header::VARY, HeaderValue::from_static("Origin")));
                         }
                         res.finish()
                     }
@@ -137,15 +135,12 @@ where
                 refusal,
                 automatic_options,
             } => {
-                let Some(policy) = policy else {
-                    return CorsFuture::pass(self.service.call(req), None, None);
-                };
                 if let Some(refusal) = refusal {
                     log::debug!(
                         target: LOG_TARGET,
                         "no Access-Control-Allow-Origin for {} request: {refusal}; path {}",
                         view.method,
-                        Escaped(view.path.as_bytes())
+                        Escaped(path.as_bytes())
                     );
                 }
                 let owned = OwnedStamp {
@@ -219,7 +214,7 @@ enum State<F, B> {
         /// `Allow` value for an automatic `OPTIONS` answer.
         automatic_options: Option<HeaderValue>,
     },
-    Done(PhantomData<B>),
+    Done,
 }
 
 impl<F, B> CorsFuture<F, B> {
@@ -272,11 +267,11 @@ where
                 };
                 finish(result, stamp.take(), automatic_options.take())
             }
-            State::Done(_) => Err(actix_web::error::ErrorInternalServerError(
+            State::Done => Err(actix_web::error::ErrorInternalServerError(
                 "CORS response polled after completion",
             )),
         };
-        this.state = State::Done(PhantomData);
+        this.state = State::Done;
         Poll::Ready(output)
     }
 }
