@@ -77,6 +77,7 @@ mod decision;
 mod error;
 mod headers;
 mod middleware;
+mod nesting;
 mod options;
 mod origin;
 mod policy;

@@ -1,22 +1,25 @@
-//! The actix layer: extracts a [`RequestView`], asks [`decide`], and applies the answer.
+//! The actix layer: picks the policy for the routed path, extracts a [`RequestView`], asks
+//! [`decide`], and applies the answer; and, when `Cors` layers nest, lets the innermost decide.
 
 use std::future::{ready, Future, Ready};
 use std::pin::Pin;
+use std::rc::Rc;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use actix_service::{Service, Transform};
-use actix_web::body::{EitherBody, MessageBody};
+use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderMap, HeaderValue};
-use actix_web::http::StatusCode;
+use actix_web::http::{Method, StatusCode};
 use actix_web::{Error, HttpResponse};
 
 use crate::cors::Cors;
 use crate::decision::{
-    decide, AllowOrigin, Decision, PreflightGrant, RequestView, ALLOW_PRIVATE_NETWORK,
+    decide, AllowOrigin, Decision, PreflightGrant, Refusal, RequestView, ALLOW_PRIVATE_NETWORK,
 };
 use crate::headers::{append_vary_origin, Escaped};
+use crate::nesting::{Decided, Layer, OuterCors};
 use crate::policy::{CompiledCors, Policy};
 
 const LOG_TARGET: &str = "actix_cross_origin";
@@ -37,6 +40,7 @@ where
             Ok(cors) => Ok(CorsMiddleware {
                 service,
                 cors: Arc::clone(cors),
+                layer: Layer::register(),
             }),
             Err(e) => {
                 log::error!(target: LOG_TARGET, "{e}");
@@ -62,6 +66,7 @@ where
 pub struct CorsMiddleware<S> {
     service: S,
     cors: Arc<CompiledCors>,
+    layer: Rc<Layer>,
 }
 
 /// Headers stamped on an actual response, owned so they outlive the request's borrow.
@@ -71,10 +76,13 @@ struct OwnedStamp {
     credentials: bool,
     expose_headers: Option<HeaderValue>,
     vary: bool,
+    /// An outer layer will look at this response: mark it as decided.
+    mark: bool,
 }
 
 impl OwnedStamp {
-    fn apply(&self, headers: &mut HeaderMap) {
+    fn apply<T>(&self, res: &mut HttpResponse<T>) {
+        let headers = res.headers_mut();
         if let Some(origin) = &self.allow_origin {
             headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
             if self.credentials {
@@ -90,6 +98,127 @@ impl OwnedStamp {
         if self.vary {
             append_vary_origin(headers);
         }
+        if self.mark {
+            res.extensions_mut().insert(Decided);
+        }
+    }
+}
+
+/// A preflight answer, kept as data so that it can be rendered again (an error's response
+/// mapper may run more than once).
+#[derive(Clone)]
+struct PreflightAnswer {
+    status: StatusCode,
+    headers: HeaderMap,
+    mark: bool,
+}
+
+impl PreflightAnswer {
+    fn new(policy: &Policy, result: &Result<PreflightGrant<'_>, Refusal<'_>>, mark: bool) -> Self {
+        let mut headers = HeaderMap::with_capacity(8);
+        let status = match result {
+            Ok(grant) => {
+                grant_headers(policy, grant, &mut headers);
+                StatusCode::NO_CONTENT
+            }
+            Err(_) => StatusCode::FORBIDDEN,
+        };
+        if policy.vary {
+            headers.insert(header::VARY, HeaderValue::from_static("Origin"));
+        }
+        PreflightAnswer {
+            status,
+            headers,
+            mark,
+        }
+    }
+
+    fn render(&self) -> HttpResponse {
+        let mut res = HttpResponse::with_body(self.status, BoxBody::new(()));
+        *res.headers_mut() = self.headers.clone();
+        if self.mark {
+            res.extensions_mut().insert(Decided);
+        }
+        res
+    }
+}
+
+fn grant_headers(policy: &Policy, grant: &PreflightGrant<'_>, headers: &mut HeaderMap) {
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        grant.allow_origin.to_value(),
+    );
+    if policy.credentials {
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+            HeaderValue::from_static("true"),
+        );
+    }
+    let methods = policy
+        .allow_methods
+        .clone()
+        .unwrap_or_else(|| grant.method.clone());
+    headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, methods);
+    if let Some(lines) = grant.request_headers {
+        // Echo the names asked for, line by line: a browser joins field lines with commas, so
+        // nothing needs to be joined (or allocated) here.
+        for line in lines {
+            headers.append(header::ACCESS_CONTROL_ALLOW_HEADERS, line.clone());
+        }
+    }
+    if let Some(max_age) = &policy.max_age {
+        headers.insert(header::ACCESS_CONTROL_MAX_AGE, max_age.clone());
+    }
+    if grant.private_network {
+        headers.insert(ALLOW_PRIVATE_NETWORK, HeaderValue::from_static("true"));
+    }
+}
+
+fn log_refused_preflight(refusal: &Refusal<'_>, path: &str) {
+    log::debug!(
+        target: LOG_TARGET,
+        "preflight refused with 403: {refusal}; path {}",
+        Escaped(path.as_bytes())
+    );
+}
+
+/// Whether an actual request must have been preceded by a preflight (a method browsers do not
+/// send without one, or a body type a form cannot send).
+fn needed_preflight(req: &ServiceRequest) -> bool {
+    let simple_method = matches!(*req.method(), Method::GET | Method::HEAD | Method::POST);
+    let simple_type = req.headers().get(header::CONTENT_TYPE).is_none_or(|ct| {
+        let ct = ct.as_bytes();
+        let essence = ct.split(|&b| b == b';').next().unwrap_or(ct);
+        let essence = essence.trim_ascii();
+        [
+            &b"application/x-www-form-urlencoded"[..],
+            b"multipart/form-data",
+            b"text/plain",
+        ]
+        .iter()
+        .any(|t| essence.eq_ignore_ascii_case(t))
+    });
+    !(simple_method && simple_type)
+}
+
+impl<S> CorsMiddleware<S> {
+    /// Warns once when this layer serves requests that needed a preflight it never saw: the
+    /// preflights went elsewhere (typically a method guard of `#[get(wrap = ...)]` hides them,
+    /// and an outer `Cors` answers them with its own policy).
+    fn warn_if_preflights_unreachable(&self, req: &ServiceRequest) {
+        let layer = &self.layer;
+        if layer.saw_preflight.get() || layer.warned_unreachable.get() || !needed_preflight(req) {
+            return;
+        }
+        layer.warned_unreachable.set(true);
+        log::warn!(
+            target: LOG_TARGET,
+            "the CORS policy around {} receives {} requests that need a preflight, but no preflight has reached it on this worker: an outer Cors answers them with its own policy. \
+             Let the route accept OPTIONS, e.g. #[route(\"...\", method = \"{}\", method = \"OPTIONS\", wrap = \"...\")], or wrap its web::resource or web::scope instead",
+            Escaped(req.match_pattern().as_deref().unwrap_or(req.path()).as_bytes()),
+            req.method(),
+            req.method(),
+        );
     }
 }
 
@@ -104,31 +233,42 @@ where
 
     actix_service::forward_ready!(service);
 
-    fn call(&self, req: ServiceRequest) -> Self::Future {
+    fn call(&self, mut req: ServiceRequest) -> Self::Future {
+        // An outer layer will look at what this one answers.
+        let nested = req.app_data::<OuterCors>().is_some();
+        let defers = self.layer.has_inner;
+        if defers {
+            req.add_data_container(Rc::clone(&self.layer.link));
+        }
         let path = req.match_info().as_str();
         let Some(policy) = self.cors.policy_for(path) else {
             // No policy governs this path: leave the request and its response alone.
-            return CorsFuture::pass(self.service.call(req), None, None);
+            return CorsFuture::pass(self.service.call(req), None, None, defers);
         };
         let view = RequestView::new(req.head());
         match decide(policy, &view) {
             Decision::Preflight(result) => {
-                let response = match result {
-                    Ok(grant) => preflight_response(policy, &grant),
-                    Err(refusal) => {
-                        log::debug!(
-                            target: LOG_TARGET,
-                            "preflight refused with 403: {refusal}; path {}",
-                            Escaped(path.as_bytes())
-                        );
-                        let mut res = HttpResponse::build(StatusCode::FORBIDDEN);
-                        if policy.vary {
-                            res.insert_header((header::VARY, HeaderValue::from_static("Origin")));
+                self.layer.saw_preflight.set(true);
+                let answer = PreflightAnswer::new(policy, &result, nested);
+                // Routing has matched a resource when nothing of the path is left: no inner
+                // layer can follow, so answer here rather than reach the handler.
+                let leaf = req.match_info().unprocessed().is_empty();
+                if defers && !leaf {
+                    let log_line = match &result {
+                        Err(refusal) if log::log_enabled!(target: LOG_TARGET, log::Level::Debug) => {
+                            Some(format!(
+                                "preflight refused with 403: {refusal}; path {}",
+                                Escaped(path.as_bytes())
+                            ))
                         }
-                        res.finish()
-                    }
-                };
-                CorsFuture::ready(req.into_response(response.map_into_right_body()))
+                        _ => None,
+                    };
+                    return CorsFuture::deferred(self.service.call(req), answer, log_line);
+                }
+                if let Err(refusal) = &result {
+                    log_refused_preflight(refusal, path);
+                }
+                CorsFuture::ready(req.into_response(answer.render().map_into_right_body()))
             }
             Decision::Actual {
                 stamp,
@@ -143,53 +283,21 @@ where
                         Escaped(path.as_bytes())
                     );
                 }
+                if nested && !view.origin.is_empty() {
+                    self.warn_if_preflights_unreachable(&req);
+                }
                 let owned = OwnedStamp {
                     allow_origin: stamp.allow_origin.map(AllowOrigin::to_value),
                     credentials: policy.credentials,
                     expose_headers: policy.expose_headers.clone(),
                     vary: stamp.vary,
+                    mark: nested,
                 };
                 let allow = automatic_options.then(|| policy.allow.clone());
-                CorsFuture::pass(self.service.call(req), Some(owned), allow)
+                CorsFuture::pass(self.service.call(req), Some(owned), allow, defers)
             }
         }
     }
-}
-
-fn preflight_response(policy: &Policy, grant: &PreflightGrant<'_>) -> HttpResponse {
-    let mut res = HttpResponse::build(StatusCode::NO_CONTENT);
-    res.insert_header((
-        header::ACCESS_CONTROL_ALLOW_ORIGIN,
-        grant.allow_origin.to_value(),
-    ));
-    if policy.credentials {
-        res.insert_header((
-            header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
-            HeaderValue::from_static("true"),
-        ));
-    }
-    let methods = policy
-        .allow_methods
-        .clone()
-        .unwrap_or_else(|| grant.method.clone());
-    res.insert_header((header::ACCESS_CONTROL_ALLOW_METHODS, methods));
-    if let Some(lines) = grant.request_headers {
-        // Echo the names asked for, line by line: a browser joins field lines with commas, so
-        // nothing needs to be joined (or allocated) here.
-        for line in lines {
-            res.append_header((header::ACCESS_CONTROL_ALLOW_HEADERS, line.clone()));
-        }
-    }
-    if let Some(max_age) = &policy.max_age {
-        res.insert_header((header::ACCESS_CONTROL_MAX_AGE, max_age.clone()));
-    }
-    if grant.private_network {
-        res.insert_header((ALLOW_PRIVATE_NETWORK, HeaderValue::from_static("true")));
-    }
-    if policy.vary {
-        res.insert_header((header::VARY, HeaderValue::from_static("Origin")));
-    }
-    res.finish()
 }
 
 /// The response future of [`CorsMiddleware`]; not used directly.
@@ -213,6 +321,14 @@ enum State<F, B> {
         stamp: Option<OwnedStamp>,
         /// `Allow` value for an automatic `OPTIONS` answer.
         automatic_options: Option<HeaderValue>,
+        /// An inner layer may have decided already; if it did, leave its answer alone.
+        defers: bool,
+    },
+    /// A preflight routed onward to an inner policy; answered here if none took it.
+    Deferred {
+        fut: F,
+        answer: Option<PreflightAnswer>,
+        log_line: Option<String>,
     },
     Done,
 }
@@ -224,15 +340,35 @@ impl<F, B> CorsFuture<F, B> {
         }
     }
 
-    fn pass(fut: F, stamp: Option<OwnedStamp>, automatic_options: Option<HeaderValue>) -> Self {
+    fn pass(
+        fut: F,
+        stamp: Option<OwnedStamp>,
+        automatic_options: Option<HeaderValue>,
+        defers: bool,
+    ) -> Self {
         CorsFuture {
             state: State::Pass {
                 fut,
                 stamp,
                 automatic_options,
+                defers,
             },
         }
     }
+
+    fn deferred(fut: F, answer: PreflightAnswer, log_line: Option<String>) -> Self {
+        CorsFuture {
+            state: State::Deferred {
+                fut,
+                answer: Some(answer),
+                log_line,
+            },
+        }
+    }
+}
+
+fn polled_after_completion() -> Error {
+    actix_web::error::ErrorInternalServerError("CORS response polled after completion")
 }
 
 impl<F, B> Future for CorsFuture<F, B>
@@ -244,42 +380,55 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         // SAFETY: `fut` is structurally pinned: it is only ever accessed through the pinned
-        // reference made below and is never moved out of `state`; `state` is replaced only
+        // references made below and is never moved out of `state`; `state` is replaced only
         // after `fut` has completed, which drops it in place. Nothing else is pinned.
         let this = unsafe { self.get_unchecked_mut() };
         let output = match &mut this.state {
-            State::Ready(res) => match res.take() {
-                Some(res) => Ok(res),
-                None => Err(actix_web::error::ErrorInternalServerError(
-                    "CORS response polled after completion",
-                )),
-            },
+            State::Ready(res) => res.take().ok_or_else(polled_after_completion),
             State::Pass {
                 fut,
                 stamp,
                 automatic_options,
+                defers,
             } => {
                 // SAFETY: see above; `fut` is not moved while pinned.
-                let fut = unsafe { Pin::new_unchecked(fut) };
-                let result = match fut.poll(cx) {
+                let result = match unsafe { Pin::new_unchecked(fut) }.poll(cx) {
                     Poll::Ready(result) => result,
                     Poll::Pending => return Poll::Pending,
                 };
-                finish(result, stamp.take(), automatic_options.take())
+                finish_pass(result, stamp.take(), automatic_options.take(), *defers)
             }
-            State::Done => Err(actix_web::error::ErrorInternalServerError(
-                "CORS response polled after completion",
-            )),
+            State::Deferred {
+                fut,
+                answer,
+                log_line,
+            } => {
+                // SAFETY: see above; `fut` is not moved while pinned.
+                let result = match unsafe { Pin::new_unchecked(fut) }.poll(cx) {
+                    Poll::Ready(result) => result,
+                    Poll::Pending => return Poll::Pending,
+                };
+                match answer.take() {
+                    Some(answer) => finish_deferred(result, answer, log_line.take()),
+                    None => Err(polled_after_completion()),
+                }
+            }
+            State::Done => Err(polled_after_completion()),
         };
         this.state = State::Done;
         Poll::Ready(output)
     }
 }
 
-fn finish<B: MessageBody>(
+fn decided_inside<B>(res: &HttpResponse<B>) -> bool {
+    res.extensions().contains::<Decided>()
+}
+
+fn finish_pass<B: MessageBody>(
     result: Result<ServiceResponse<B>, Error>,
     stamp: Option<OwnedStamp>,
     automatic_options: Option<HeaderValue>,
+    defers: bool,
 ) -> Result<ServiceResponse<EitherBody<B>>, Error> {
     let res = match result {
         Ok(res) => res,
@@ -288,13 +437,18 @@ fn finish<B: MessageBody>(
             // response too, so browser code can read the error.
             if let Some(stamp) = stamp {
                 err.add_response_mapper(move |mut res| {
-                    stamp.apply(res.headers_mut());
+                    if !(defers && decided_inside(&res)) {
+                        stamp.apply(&mut res);
+                    }
                     res
                 });
             }
             return Err(err);
         }
     };
+    if defers && decided_inside(res.response()) {
+        return Ok(res.map_into_left_body());
+    }
     let mut res = match automatic_options {
         Some(allow)
             if matches!(
@@ -312,7 +466,43 @@ fn finish<B: MessageBody>(
         _ => res.map_into_left_body(),
     };
     if let Some(stamp) = &stamp {
-        stamp.apply(res.headers_mut());
+        stamp.apply(res.response_mut());
     }
     Ok(res)
+}
+
+fn finish_deferred<B: MessageBody>(
+    result: Result<ServiceResponse<B>, Error>,
+    answer: PreflightAnswer,
+    log_line: Option<String>,
+) -> Result<ServiceResponse<EitherBody<B>>, Error> {
+    match result {
+        Ok(res) if decided_inside(res.response()) => Ok(res.map_into_left_body()),
+        Ok(res) => {
+            // No inner policy answered (no route, no OPTIONS route, or a handler that is not
+            // a policy's): this layer's answer replaces whatever came back.
+            if let Some(line) = &log_line {
+                log::debug!(target: LOG_TARGET, "{line}");
+            }
+            let (req, _) = res.into_parts();
+            Ok(ServiceResponse::new(
+                req,
+                answer.render().map_into_right_body(),
+            ))
+        }
+        Err(mut err) => {
+            // Something inside (authentication, say) refused the preflight before any inner
+            // policy saw it; a preflight never carries credentials, so answer it here.
+            err.add_response_mapper(move |res| {
+                if decided_inside(&res) {
+                    return res;
+                }
+                if let Some(line) = &log_line {
+                    log::debug!(target: LOG_TARGET, "{line}");
+                }
+                answer.render()
+            });
+            Err(err)
+        }
+    }
 }

@@ -18,7 +18,7 @@ impl Hits {
     pub fn get(&self) -> usize {
         self.0.load(Ordering::SeqCst)
     }
-    fn hit(&self) {
+    pub fn hit(&self) {
         self.0.fetch_add(1, Ordering::SeqCst);
     }
 }
