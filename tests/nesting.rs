@@ -121,11 +121,14 @@ macro_rules! verdict {
     }};
 }
 
-fn granted(origin: &str, max_age: &str) -> (u16, Option<String>, Option<String>) {
+/// What decided: the preflight's status and max-age, and the actual request's ACAO.
+type Verdict = (u16, Option<String>, Option<String>);
+
+fn granted(origin: &str, max_age: &str) -> Verdict {
     (204, Some(max_age.to_string()), Some(origin.to_string()))
 }
 
-fn refused() -> (u16, Option<String>, Option<String>) {
+fn refused() -> Verdict {
     (403, None, None)
 }
 
@@ -133,7 +136,7 @@ fn refused() -> (u16, Option<String>, Option<String>) {
 async fn the_innermost_policy_decides_preflight_and_actual_request_alike() {
     let hits = Hits::default();
     let app = nested_app!(hits.clone());
-    let table: &[(&str, &str, (u16, Option<String>, Option<String>))] = &[
+    let table: &[(&str, &str, Verdict)] = &[
         // App level only.
         ("/items", APP, granted(APP, "100")),
         ("/items", PARTNER, refused()),
