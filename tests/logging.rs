@@ -192,3 +192,66 @@ async fn an_invalid_policy_logs_its_error_when_actix_starts_it() {
         "{logs:?}"
     );
 }
+
+#[actix_web::put(
+    "/hidden",
+    wrap = "actix_cross_origin::cross_origin().origins([\"https://route.example\"])"
+)]
+async fn hidden() -> &'static str {
+    "hidden"
+}
+
+#[actix_rt::test]
+async fn a_route_policy_whose_preflights_go_elsewhere_says_so_once() {
+    let logs = logged(async {
+        let app = actix_web::test::init_service(
+            actix_web::App::new()
+                .service(hidden)
+                .wrap(Cors::default().origins(["https://app.example"])),
+        )
+        .await;
+        let put =
+            || get("/hidden", Some("https://route.example")).method(actix_web::http::Method::PUT);
+        let _ = call!(app, put());
+        let _ = call!(app, put());
+    })
+    .await;
+    let warnings: Vec<&str> = logs
+        .iter()
+        .filter(|(l, _)| *l == Level::Warn)
+        .map(|(_, s)| s.as_str())
+        .collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("\"/hidden\""), "{}", warnings[0]);
+    assert!(
+        warnings[0].contains("method = \"PUT\", method = \"OPTIONS\""),
+        "{}",
+        warnings[0]
+    );
+}
+
+#[actix_rt::test]
+async fn a_route_policy_that_answers_its_preflights_does_not_warn() {
+    let logs = logged(async {
+        let app = actix_web::test::init_service(
+            actix_web::App::new()
+                .service(
+                    actix_web::web::resource("/seen")
+                        .wrap(actix_cross_origin::cross_origin().origins(["https://route.example"]))
+                        .route(actix_web::web::put().to(|| async { "seen" })),
+                )
+                .wrap(Cors::default().origins(["https://app.example"])),
+        )
+        .await;
+        let _ = call!(
+            app,
+            preflight("/seen", "https://route.example", "PUT", None)
+        );
+        let _ = call!(
+            app,
+            get("/seen", Some("https://route.example")).method(actix_web::http::Method::PUT)
+        );
+    })
+    .await;
+    assert!(!logs.iter().any(|(l, _)| *l == Level::Warn), "{logs:?}");
+}
