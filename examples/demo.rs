@@ -1,0 +1,260 @@
+//! See CORS work in a browser: `cargo run --example demo`.
+//!
+//! Starts an API on http://127.0.0.1:8080 and a front end on http://127.0.0.1:8081. Open the
+//! front end: its page makes cross-origin calls to the API (allowed, refused by origin, by
+//! method, by header, and with credentials) and shows each as a row with its outcome and, for
+//! refusals, the reason the API logged.
+//!
+//! `cargo run --example demo -- --check` runs the same page in headless Chromium, prints the
+//! rows, and exits with 1 unless every outcome is the expected one.
+
+#[path = "support/browser.rs"]
+mod browser;
+
+use std::collections::VecDeque;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use actix_cross_origin::{cross_origin, Cors};
+use actix_web::http::header;
+use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
+use log::{Level, Log, Metadata, Record};
+
+const API: &str = "http://127.0.0.1:8080";
+const FRONT_END: &str = "http://127.0.0.1:8081";
+
+/// Prints log lines and keeps the last refusals, so the page can show why a call failed.
+struct DemoLog {
+    refusals: Mutex<VecDeque<String>>,
+}
+
+impl Log for DemoLog {
+    fn enabled(&self, m: &Metadata<'_>) -> bool {
+        m.level() <= Level::Info || m.target() == "actix_cross_origin"
+    }
+    fn log(&self, r: &Record<'_>) {
+        if !self.enabled(r.metadata()) {
+            return;
+        }
+        let line = r.args().to_string();
+        eprintln!("[{} {}] {line}", r.level(), r.target());
+        if r.target() == "actix_cross_origin" && r.level() == Level::Debug {
+            let mut q = self.refusals.lock().unwrap_or_else(|e| e.into_inner());
+            if q.len() == 20 {
+                q.pop_front();
+            }
+            q.push_back(line);
+        }
+    }
+    fn flush(&self) {}
+}
+
+static LOGGER: DemoLog = DemoLog {
+    refusals: Mutex::new(VecDeque::new()),
+};
+
+/// The API's last refusal reason (what the middleware logged at debug level).
+async fn why() -> HttpResponse {
+    let last = LOGGER
+        .refusals
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .back()
+        .cloned()
+        .unwrap_or_default();
+    HttpResponse::Ok().content_type("text/plain").body(last)
+}
+
+async fn login() -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((
+            header::SET_COOKIE,
+            "session=demo-user; Path=/; HttpOnly; SameSite=Lax",
+        ))
+        .body("logged in")
+}
+
+async fn me(req: HttpRequest) -> HttpResponse {
+    let user = req
+        .headers()
+        .get(header::COOKIE)
+        .and_then(|c| c.to_str().ok())
+        .and_then(|c| {
+            c.split(';')
+                .map(str::trim)
+                .find_map(|kv| kv.strip_prefix("session="))
+        })
+        .map(str::to_owned);
+    match user {
+        Some(user) => HttpResponse::Ok().body(format!("hello, {user}")),
+        None => HttpResponse::Unauthorized().body("no session cookie"),
+    }
+}
+
+const PAGE: &str = r#"<!doctype html>
+<html><head><meta charset="utf-8"><title>actix-cross-origin demo</title>
+<style>
+ body { font: 15px system-ui, sans-serif; margin: 2em; color: #222 }
+ table { border-collapse: collapse } td, th { padding: .4em .8em; border-bottom: 1px solid #ddd; text-align: left; vertical-align: top }
+ .pass { color: #0a6b2d } .fail { color: #b00020 } code { background: #f4f4f4; padding: 0 .2em }
+ #results { display: none }
+</style></head>
+<body>
+<h1>actix-cross-origin demo</h1>
+<p>This page is served from <code>{{FRONT_END}}</code> and calls the API on <code>{{API}}</code>, another origin.
+The API allows this origin for <code>/api/*</code> (GET, POST, PUT; headers Content-Type and X-Token;
+credentials), and only <code>https://partner.example</code> for <code>/partner/*</code>.</p>
+<table><thead><tr><th>call</th><th>expected</th><th>outcome</th><th>reason</th></tr></thead><tbody id="rows"></tbody></table>
+<pre id="results"></pre>
+<script>
+{{RUNNER_JS}}
+const api = "{{API}}";
+const cases = [
+  {name: "simple GET", url: api + "/api/items", init: {}, expect: "allowed"},
+  {name: "JSON PUT (preflighted)", url: api + "/api/items", init: {method: "PUT", headers: {"Content-Type": "application/json"}, body: "{\"name\":\"pear\"}"}, expect: "allowed"},
+  {name: "GET with X-Token (preflighted)", url: api + "/api/items", init: {headers: {"X-Token": "secret"}}, expect: "allowed"},
+  {name: "PUT to /partner/feed: origin not allowed", url: api + "/partner/feed", init: {method: "PUT"}, expect: "refused"},
+  {name: "DELETE: method not allowed", url: api + "/api/items", init: {method: "DELETE"}, expect: "refused"},
+  {name: "GET with X-Debug: header not allowed", url: api + "/api/items", init: {headers: {"X-Debug": "1"}}, expect: "refused"},
+  {name: "log in (credentials)", url: api + "/api/login", init: {method: "POST", credentials: "include"}, expect: "allowed", status: 200},
+  {name: "who am I (credentials, cookie sent)", url: api + "/api/me", init: {credentials: "include"}, expect: "allowed", status: 200},
+];
+(async () => {
+  const out = {};
+  const rows = document.getElementById('rows');
+  for (const c of cases) {
+    const r = (await runCases([c]))[c.name];
+    let reason = "";
+    if (!r.ok) {
+      try { reason = await (await fetch(api + "/api/why")).text(); } catch (e) { reason = String(e); }
+    }
+    const outcome = r.ok ? "allowed: " + r.status + " " + r.body.slice(0, 40) : "refused";
+    const pass = (r.ok ? "allowed" : "refused") === c.expect && (!c.status || r.status === c.status);
+    out[c.name] = {expect: c.expect, outcome: r.ok ? "allowed" : "refused", status: r.status || null, reason: reason, pass: pass};
+    const tr = document.createElement('tr');
+    for (const [text, cls] of [[c.name, ""], [c.expect, ""], [outcome, pass ? "pass" : "fail"], [reason || (r.ok ? "" : "(no reason logged)"), ""]]) {
+      const td = document.createElement('td'); td.textContent = text; if (cls) td.className = cls; tr.appendChild(td);
+    }
+    rows.appendChild(tr);
+  }
+  publish(out);
+})();
+</script></body></html>"#;
+
+fn page() -> String {
+    PAGE.replace("{{RUNNER_JS}}", browser::RUNNER_JS)
+        .replace("{{FRONT_END}}", FRONT_END)
+        .replace("{{API}}", API)
+}
+
+fn start_servers() -> (browser::ServerGuard, browser::ServerGuard) {
+    let api = browser::ServerGuard::start(|| {
+        let cors = Cors::default()
+            .origins([FRONT_END])
+            .methods(["GET", "POST", "PUT"])
+            .allow_headers(["Content-Type", "X-Token"])
+            .supports_credentials(true)
+            .try_build()
+            .map_err(std::io::Error::other)?;
+        let server = HttpServer::new(move || {
+            App::new()
+                .service(
+                    web::scope("/partner")
+                        .wrap(cross_origin().origins(["https://partner.example"]))
+                        .route("/feed", web::put().to(|| async { "saved" })),
+                )
+                .service(
+                    web::scope("/api")
+                        .route("/items", web::get().to(|| async { r#"["apple","pear"]"# }))
+                        .route("/items", web::put().to(|| async { "saved" }))
+                        .route("/items", web::delete().to(|| async { "deleted" }))
+                        .route("/login", web::post().to(login))
+                        .route("/me", web::get().to(me))
+                        .route("/why", web::get().to(why)),
+                )
+                .wrap(cors.clone())
+        })
+        .bind(("127.0.0.1", 8080))?;
+        let addr = server.addrs()[0];
+        Ok((server.run(), addr))
+    });
+    let front = browser::ServerGuard::start(|| {
+        let server = HttpServer::new(|| {
+            App::new().route(
+                "/",
+                web::get().to(|| async {
+                    HttpResponse::Ok()
+                        .content_type("text/html; charset=utf-8")
+                        .body(page())
+                }),
+            )
+        })
+        .bind(("127.0.0.1", 8081))?;
+        let addr = server.addrs()[0];
+        Ok((server.run(), addr))
+    });
+    (api, front)
+}
+
+fn check() -> i32 {
+    let Some(chromium) = browser::chromium() else {
+        eprintln!("--check needs Chromium (install chromium, or set CHROMIUM)");
+        return 1;
+    };
+    let (_api, _front) = start_servers();
+    let run = match browser::run_page(&chromium, &format!("{FRONT_END}/"), Duration::from_secs(60))
+    {
+        Ok(run) => run,
+        Err(e) => {
+            eprintln!("{e}");
+            return 1;
+        }
+    };
+    let Some(rows) = run.results.as_object() else {
+        eprintln!("the page wrote no rows");
+        return 1;
+    };
+    let mut failed = 0;
+    for (name, row) in rows {
+        let pass = row["pass"] == serde_json::json!(true);
+        // A refusal must come with the reason the API logged.
+        let explained =
+            row["outcome"] != "refused" || !row["reason"].as_str().unwrap_or("").is_empty();
+        if !(pass && explained) {
+            failed += 1;
+        }
+        println!(
+            "{} {name}: {} (expected {}){}",
+            if pass && explained { "ok  " } else { "FAIL" },
+            row["outcome"].as_str().unwrap_or("?"),
+            row["expect"].as_str().unwrap_or("?"),
+            row["reason"]
+                .as_str()
+                .filter(|r| !r.is_empty())
+                .map(|r| format!("; {r}"))
+                .unwrap_or_default()
+        );
+    }
+    if rows.len() != 8 {
+        eprintln!("expected 8 rows, got {}", rows.len());
+        failed += 1;
+    }
+    if failed > 0 {
+        eprintln!("Chromium console:\n{}", run.console.join("\n"));
+    }
+    i32::from(failed > 0)
+}
+
+fn main() {
+    log::set_logger(&LOGGER).expect("the only logger");
+    log::set_max_level(log::LevelFilter::Debug);
+    if std::env::args().any(|a| a == "--check") {
+        std::process::exit(check());
+    }
+    let (_api, _front) = start_servers();
+    println!("API on {API}, front end on {FRONT_END}");
+    println!("Open {FRONT_END}/ in a browser; press Ctrl-C to stop.");
+    loop {
+        std::thread::park();
+    }
+}
