@@ -9,6 +9,7 @@
 #[path = "../examples/support/browser.rs"]
 mod browser;
 
+use std::io::Write;
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -237,7 +238,11 @@ impl Harness {
                     "REQUIRE_BROWSER=1 but no Chromium found (set CHROMIUM or install chromium)"
                 );
             }
-            eprintln!("skipping browser test {test}: no Chromium found (set CHROMIUM or install chromium)");
+            // Written straight to stderr, past the test harness's capture, so it is seen.
+            let _ = writeln!(
+                std::io::stderr(),
+                "skipping browser test {test}: no Chromium found (install chromium or set CHROMIUM)"
+            );
             return None;
         };
         let page_a = start_page();
@@ -475,6 +480,15 @@ fn credentials_errors_and_exposed_headers() {
         "the cookie arrived with the credentialed GET",
         h.seen("GET", "/me").iter().any(|s| s.cookie),
     );
+    c.fact("the login arrived", h.seen("POST", "/login").len() == 1);
+    c.fact(
+        "the 404 request arrived",
+        h.seen("GET", "/err404").len() == 1,
+    );
+    c.fact(
+        "the 500 request arrived",
+        h.seen("GET", "/err500").len() == 1,
+    );
     c.finish();
 
     let (other, console) = h.run(Page::C, json!([case("me", "/me", creds("GET"))]));
@@ -544,6 +558,13 @@ fn inner_policies_decide_in_the_browser() {
     c.readable("resource", 200, Some("res put"));
     c.readable("route", 200, Some("route put"));
     c.blocked("outside");
+    let origin_c = h.origin(&Page::C);
+    for path in ["/partner/item", "/res/item", "/route/item"] {
+        c.fact(
+            &format!("the PUT {path} from page C arrived"),
+            h.seen("PUT", path).iter().any(|s| s.origin == origin_c),
+        );
+    }
     let origin_a = h.origin(&Page::A);
     for path in ["/partner/item", "/res/item", "/route/item"] {
         c.fact(
