@@ -66,7 +66,7 @@ impl<'a> RequestView<'a> {
 pub(crate) enum AllowOrigin<'a> {
     /// `*`.
     Any,
-    /// The request's own `Origin`, byte for byte.
+    /// The request's own `Origin`, byte for byte (possibly the policy's identical copy).
     Echo(&'a HeaderValue),
 }
 
@@ -171,7 +171,7 @@ pub(crate) enum Decision<'a> {
 }
 
 /// Decides what to do with a request under `policy`.
-pub(crate) fn decide<'a>(policy: &Policy, req: &RequestView<'a>) -> Decision<'a> {
+pub(crate) fn decide<'a>(policy: &'a Policy, req: &RequestView<'a>) -> Decision<'a> {
     if req.is_preflight() {
         return Decision::Preflight(preflight(policy, req));
     }
@@ -202,7 +202,7 @@ pub(crate) fn decide<'a>(policy: &Policy, req: &RequestView<'a>) -> Decision<'a>
 }
 
 fn check_origin<'a>(
-    policy: &Policy,
+    policy: &'a Policy,
     req: &RequestView<'a>,
 ) -> Result<AllowOrigin<'a>, Refusal<'a>> {
     let value = match req.origin {
@@ -219,8 +219,9 @@ fn check_origin<'a>(
         }
     };
     match verdict {
-        OriginVerdict::Granted if policy.send_wildcard => Ok(AllowOrigin::Any),
-        OriginVerdict::Granted => Ok(AllowOrigin::Echo(value)),
+        OriginVerdict::Granted(_) if policy.send_wildcard => Ok(AllowOrigin::Any),
+        // The policy's copy of a listed origin is byte-equal to the request's.
+        OriginVerdict::Granted(listed) => Ok(AllowOrigin::Echo(listed.unwrap_or(value))),
         OriginVerdict::NotListed => Err(Refusal::OriginNotAllowed(bytes)),
         OriginVerdict::NullRefused => Err(Refusal::NullOrigin),
         OriginVerdict::InsecureRefused => Err(Refusal::InsecureOrigin(bytes)),
@@ -234,7 +235,7 @@ fn is_safelisted_method(m: &[u8]) -> bool {
 }
 
 fn preflight<'a>(
-    policy: &Policy,
+    policy: &'a Policy,
     req: &RequestView<'a>,
 ) -> Result<PreflightGrant<'a>, Refusal<'a>> {
     let allow_origin = check_origin(policy, req)?;

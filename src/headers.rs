@@ -11,6 +11,15 @@ use actix_web::http::header::{HeaderMap, HeaderValue, VARY};
 /// scanned, so a hostile megabyte costs no more than a normal preflight.
 pub(crate) const MAX_REQUEST_HEADERS_LEN: usize = 4096;
 
+/// Makes a header value built once at start-up cheap to send on every response.
+///
+/// A value made from owned bytes becomes reference-counted on its first clone, and that first
+/// clone allocates; cloning it once here means no request ever pays for it.
+pub(crate) fn shared(value: HeaderValue) -> HeaderValue {
+    drop(value.clone());
+    value
+}
+
 /// Whether `b` may appear in an HTTP token (RFC 9110 §5.6.2).
 pub(crate) fn is_tchar(b: u8) -> bool {
     b.is_ascii_alphanumeric()

@@ -104,9 +104,32 @@ impl OwnedStamp {
     }
 }
 
-/// A preflight answer, kept as data so that it can be rendered again (an error's response
-/// mapper may run more than once).
-#[derive(Clone)]
+/// Builds the answer to a preflight: 204 with the CORS headers, or 403 without them.
+fn preflight_response(
+    policy: &Policy,
+    result: &Result<PreflightGrant<'_>, Refusal<'_>>,
+    mark: bool,
+) -> HttpResponse {
+    let status = match result {
+        Ok(_) => StatusCode::NO_CONTENT,
+        Err(_) => StatusCode::FORBIDDEN,
+    };
+    let mut res = HttpResponse::with_body(status, BoxBody::new(()));
+    let headers = res.headers_mut();
+    if let Ok(grant) = result {
+        grant_headers(policy, grant, headers);
+    }
+    if policy.vary {
+        headers.insert(header::VARY, HeaderValue::from_static("Origin"));
+    }
+    if mark {
+        res.extensions_mut().insert(Decided);
+    }
+    res
+}
+
+/// A preflight answer kept as data, for an error's response mapper, which may run more than
+/// once and so cannot hand out one response.
 struct PreflightAnswer {
     status: StatusCode,
     headers: HeaderMap,
@@ -114,21 +137,10 @@ struct PreflightAnswer {
 }
 
 impl PreflightAnswer {
-    fn new(policy: &Policy, result: &Result<PreflightGrant<'_>, Refusal<'_>>, mark: bool) -> Self {
-        let mut headers = HeaderMap::with_capacity(8);
-        let status = match result {
-            Ok(grant) => {
-                grant_headers(policy, grant, &mut headers);
-                StatusCode::NO_CONTENT
-            }
-            Err(_) => StatusCode::FORBIDDEN,
-        };
-        if policy.vary {
-            headers.insert(header::VARY, HeaderValue::from_static("Origin"));
-        }
+    fn of(res: &HttpResponse, mark: bool) -> Self {
         PreflightAnswer {
-            status,
-            headers,
+            status: res.status(),
+            headers: res.headers().clone(),
             mark,
         }
     }
@@ -249,7 +261,7 @@ where
         match decide(policy, &view) {
             Decision::Preflight(result) => {
                 self.layer.saw_preflight.set(true);
-                let answer = PreflightAnswer::new(policy, &result, nested);
+                let answer = preflight_response(policy, &result, nested);
                 // Routing has matched a resource when nothing of the path is left: no inner
                 // layer can follow, so answer here rather than reach the handler.
                 let leaf = req.match_info().unprocessed().is_empty();
@@ -263,12 +275,12 @@ where
                         }
                         _ => None,
                     };
-                    return CorsFuture::deferred(self.service.call(req), answer, log_line);
+                    return CorsFuture::deferred(self.service.call(req), answer, nested, log_line);
                 }
                 if let Err(refusal) = &result {
                     log_refused_preflight(refusal, path);
                 }
-                CorsFuture::ready(req.into_response(answer.render().map_into_right_body()))
+                CorsFuture::ready(req.into_response(answer.map_into_right_body()))
             }
             Decision::Actual {
                 stamp,
@@ -327,7 +339,8 @@ enum State<F, B> {
     /// A preflight routed onward to an inner policy; answered here if none took it.
     Deferred {
         fut: F,
-        answer: Option<PreflightAnswer>,
+        answer: Option<HttpResponse>,
+        mark: bool,
         log_line: Option<String>,
     },
     Done,
@@ -356,11 +369,12 @@ impl<F, B> CorsFuture<F, B> {
         }
     }
 
-    fn deferred(fut: F, answer: PreflightAnswer, log_line: Option<String>) -> Self {
+    fn deferred(fut: F, answer: HttpResponse, mark: bool, log_line: Option<String>) -> Self {
         CorsFuture {
             state: State::Deferred {
                 fut,
                 answer: Some(answer),
+                mark,
                 log_line,
             },
         }
@@ -401,6 +415,7 @@ where
             State::Deferred {
                 fut,
                 answer,
+                mark,
                 log_line,
             } => {
                 // SAFETY: see above; `fut` is not moved while pinned.
@@ -409,7 +424,7 @@ where
                     Poll::Pending => return Poll::Pending,
                 };
                 match answer.take() {
-                    Some(answer) => finish_deferred(result, answer, log_line.take()),
+                    Some(answer) => finish_deferred(result, answer, *mark, log_line.take()),
                     None => Err(polled_after_completion()),
                 }
             }
@@ -473,7 +488,8 @@ fn finish_pass<B: MessageBody>(
 
 fn finish_deferred<B: MessageBody>(
     result: Result<ServiceResponse<B>, Error>,
-    answer: PreflightAnswer,
+    answer: HttpResponse,
+    mark: bool,
     log_line: Option<String>,
 ) -> Result<ServiceResponse<EitherBody<B>>, Error> {
     match result {
@@ -485,14 +501,12 @@ fn finish_deferred<B: MessageBody>(
                 log::debug!(target: LOG_TARGET, "{line}");
             }
             let (req, _) = res.into_parts();
-            Ok(ServiceResponse::new(
-                req,
-                answer.render().map_into_right_body(),
-            ))
+            Ok(ServiceResponse::new(req, answer.map_into_right_body()))
         }
         Err(mut err) => {
             // Something inside (authentication, say) refused the preflight before any inner
             // policy saw it; a preflight never carries credentials, so answer it here.
+            let answer = PreflightAnswer::of(&answer, mark);
             err.add_response_mapper(move |res| {
                 if decided_inside(&res) {
                     return res;

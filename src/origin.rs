@@ -6,12 +6,13 @@
 //! byte. Nothing here folds case or trims: an origin that is not already in the form a browser
 //! sends never matches.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fmt;
 use std::net::Ipv6Addr;
 use std::sync::Arc;
 
 use actix_web::dev::RequestHead;
+use actix_web::http::header::HeaderValue;
 use regex::RegexSet;
 
 /// Longest origin we look at: a 64-byte scheme, `://`, a 253-byte host and `:65535`.
@@ -416,8 +417,9 @@ pub(crate) type OriginPredicate = Arc<dyn Fn(&str, &RequestHead) -> bool + Send 
 
 /// How an origin came to be granted or refused, for logs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum OriginVerdict {
-    Granted,
+pub(crate) enum OriginVerdict<'p> {
+    /// Granted; for a listed origin, with the policy's own copy of the value to send.
+    Granted(Option<&'p HeaderValue>),
     NotListed,
     NullRefused,
     InsecureRefused,
@@ -428,7 +430,9 @@ pub(crate) enum OriginVerdict {
 #[derive(Clone, Default)]
 pub(crate) struct OriginMatcher {
     pub(crate) any: bool,
-    exact: HashSet<Box<str>>,
+    /// Listed origins, each with its header value ready to send (cloning it never allocates,
+    /// whatever buffer the request's own `Origin` lives in).
+    exact: HashMap<Box<str>, HeaderValue>,
     /// `scheme://host:*` patterns, keyed by host.
     hosts: HashMap<Box<str>, Vec<PatternLeaf>>,
     /// `scheme://*.suffix[:port]` patterns, keyed by suffix; looked up once per label boundary
@@ -456,7 +460,11 @@ impl fmt::Debug for OriginMatcher {
 
 impl OriginMatcher {
     pub(crate) fn add_exact(&mut self, origin: &str) {
-        self.exact.insert(origin.into());
+        // Validated origins are visible ASCII, always a valid header value.
+        if let Ok(value) = HeaderValue::from_str(origin) {
+            self.exact
+                .insert(origin.into(), crate::headers::shared(value));
+        }
     }
 
     pub(crate) fn add_pattern(
@@ -505,19 +513,23 @@ impl OriginMatcher {
     }
 
     /// Decides whether a request's origin (already validated, or `null`) is granted.
-    pub(crate) fn check(&self, origin: Option<&Origin<'_>>, head: &RequestHead) -> OriginVerdict {
+    pub(crate) fn check(
+        &self,
+        origin: Option<&Origin<'_>>,
+        head: &RequestHead,
+    ) -> OriginVerdict<'_> {
         if self.any {
-            return OriginVerdict::Granted;
+            return OriginVerdict::Granted(None);
         }
         let Some(origin) = origin else {
             // `null` is only ever granted through "any origin".
             return OriginVerdict::NullRefused;
         };
-        if self.exact.contains(origin.full) {
-            return OriginVerdict::Granted;
+        if let Some(value) = self.exact.get(origin.full) {
+            return OriginVerdict::Granted(Some(value));
         }
         if self.matches_pattern(origin) {
-            return OriginVerdict::Granted;
+            return OriginVerdict::Granted(None);
         }
         if self.regexes.is_none() && self.predicate.is_none() {
             return OriginVerdict::NotListed;
@@ -535,7 +547,7 @@ impl OriginMatcher {
         } else if !self.dynamic_insecure_ok && !origin.is_secure() {
             OriginVerdict::InsecureRefused
         } else {
-            OriginVerdict::Granted
+            OriginVerdict::Granted(None)
         }
     }
 

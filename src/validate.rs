@@ -217,7 +217,7 @@ fn compile_policy(
                     "{prefix}max_age {n} is above Chromium's cap of {CHROMIUM_MAX_AGE} seconds; Chromium will use {CHROMIUM_MAX_AGE}"
                 ));
             }
-            Some(HeaderValue::from(n))
+            Some(headers::shared(HeaderValue::from(n)))
         }
         None => None,
     };
@@ -552,7 +552,10 @@ fn compile_methods(
     option: &str,
     c: &mut Collector,
 ) -> (AllowedMethods, Option<HeaderValue>, HeaderValue) {
-    let default_allow = || HeaderValue::from_str(&DEFAULT_METHODS.join(", ")).expect("static list");
+    let default_allow = || {
+        let joined = DEFAULT_METHODS.join(", ");
+        headers::shared(HeaderValue::from_str(&joined).unwrap_or(HeaderValue::from_static("GET")))
+    };
     if list.iter().any(|m| m == "*") {
         if list.len() > 1 {
             c.problem(
@@ -604,7 +607,9 @@ fn compile_methods(
     }
     let joined = methods.iter().map(|m| &**m).collect::<Vec<_>>().join(", ");
     // Tokens only, so the value is always a valid header value.
-    let value = HeaderValue::from_str(&joined).unwrap_or_else(|_| HeaderValue::from_static(""));
+    let value = headers::shared(
+        HeaderValue::from_str(&joined).unwrap_or_else(|_| HeaderValue::from_static("")),
+    );
     let allow = if methods.is_empty() {
         default_allow()
     } else {
@@ -699,7 +704,9 @@ fn compile_expose_headers(
     if names.is_empty() {
         return None;
     }
-    HeaderValue::from_str(&names.join(", ")).ok()
+    HeaderValue::from_str(&names.join(", "))
+        .ok()
+        .map(headers::shared)
 }
 
 #[cfg(test)]
