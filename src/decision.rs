@@ -41,16 +41,23 @@ pub(crate) struct RequestView<'a> {
 impl<'a> RequestView<'a> {
     pub(crate) fn new(head: &'a RequestHead) -> Self {
         let h = &head.headers;
-        RequestView {
+        let mut view = RequestView {
             method: &head.method,
             origin: h.get_all(header::ORIGIN).as_slice(),
-            request_method: h.get_all(header::ACCESS_CONTROL_REQUEST_METHOD).as_slice(),
-            request_headers: h.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS).as_slice(),
-            private_network: h
-                .get(REQUEST_PRIVATE_NETWORK)
-                .is_some_and(|v| v.as_bytes() == b"true"),
+            request_method: &[],
+            request_headers: &[],
+            private_network: false,
             head,
+        };
+        // Only an OPTIONS request can be a preflight; spare every other request the lookups.
+        if head.method == Method::OPTIONS && !view.origin.is_empty() {
+            view.request_method = h.get_all(header::ACCESS_CONTROL_REQUEST_METHOD).as_slice();
+            view.request_headers = h.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS).as_slice();
+            view.private_network = h
+                .get(REQUEST_PRIVATE_NETWORK)
+                .is_some_and(|v| v.as_bytes() == b"true");
         }
+        view
     }
 
     /// `OPTIONS` with `Origin` and `Access-Control-Request-Method`.
@@ -123,7 +130,12 @@ impl fmt::Display for Refusal<'_> {
             Refusal::OriginMalformed(o, e) => {
                 write!(f, "origin {} is malformed: {}", Escaped(o), e.describe())
             }
-            Refusal::OriginNotAllowed(o) => write!(f, "origin {} is not allowed", Escaped(o)),
+            // Listed origins are matched without parsing; say why the value is malformed only
+            // when the line is written.
+            Refusal::OriginNotAllowed(o) => match origin::parse(o) {
+                Err(e) => write!(f, "origin {} is malformed: {}", Escaped(o), e.describe()),
+                Ok(_) => write!(f, "origin {} is not allowed", Escaped(o)),
+            },
             Refusal::NullOrigin => f.write_str(
                 "origin \"null\" is never allowed by a list, pattern, regex or predicate",
             ),
@@ -210,19 +222,12 @@ fn check_origin<'a>(
         _ => return Err(Refusal::OriginRepeated),
     };
     let bytes = value.as_bytes();
-    let verdict = if bytes == b"null" {
-        policy.origins.check(None, req.head)
-    } else {
-        match origin::parse(bytes) {
-            Ok(parsed) => policy.origins.check(Some(&parsed), req.head),
-            Err(e) => return Err(Refusal::OriginMalformed(bytes, e)),
-        }
-    };
-    match verdict {
+    match policy.origins.check(bytes, req.head) {
         OriginVerdict::Granted(_) if policy.send_wildcard => Ok(AllowOrigin::Any),
         // The policy's copy of a listed origin is byte-equal to the request's.
         OriginVerdict::Granted(listed) => Ok(AllowOrigin::Echo(listed.unwrap_or(value))),
         OriginVerdict::NotListed => Err(Refusal::OriginNotAllowed(bytes)),
+        OriginVerdict::Malformed(e) => Err(Refusal::OriginMalformed(bytes, e)),
         OriginVerdict::NullRefused => Err(Refusal::NullOrigin),
         OriginVerdict::InsecureRefused => Err(Refusal::InsecureOrigin(bytes)),
     }
@@ -365,9 +370,11 @@ mod tests {
                 "OriginNotAllowed",
             ),
             (vec![("origin", b"null"), acrm(b"PUT")], "NullOrigin"),
+            // With only listed origins a malformed value is simply not listed; the log line
+            // still says why it is malformed (see `malformed_origins_are_explained`).
             (
                 vec![("origin", b"https://a.com/"), acrm(b"PUT")],
-                "OriginMalformed",
+                "OriginNotAllowed",
             ),
             (
                 vec![o, ("origin", b"https://a.com"), acrm(b"PUT")],
@@ -413,6 +420,44 @@ mod tests {
             |d| matches!(d, Decision::Preflight(Err(Refusal::HeadersTooLong(_)))),
         );
         assert!(got);
+    }
+
+    #[test]
+    fn malformed_origins_are_explained() {
+        let listed_only = policy(listed(&["https://a.com"]));
+        let with_pattern = policy(listed(&["https://*.a.com"]));
+        for p in [&listed_only, &with_pattern] {
+            let text = run(
+                p,
+                Method::GET,
+                &[("origin", b"https://a.com/")],
+                |d| match d {
+                    Decision::Actual {
+                        refusal: Some(r), ..
+                    } => r.to_string(),
+                    other => format!("{other:?}"),
+                },
+            );
+            assert_eq!(
+                text,
+                "origin \"https://a.com/\" is malformed: it has a path, a trailing slash, a query or a fragment"
+            );
+        }
+        let kind = run(
+            &with_pattern,
+            Method::GET,
+            &[("origin", b"https://x.a.com/")],
+            |d| {
+                matches!(
+                    d,
+                    Decision::Actual {
+                        refusal: Some(Refusal::OriginMalformed(_, SyntaxError::HasPath)),
+                        ..
+                    }
+                )
+            },
+        );
+        assert!(kind, "patterns never see a malformed origin");
     }
 
     #[test]

@@ -247,7 +247,7 @@ where
 
     fn call(&self, mut req: ServiceRequest) -> Self::Future {
         // An outer layer will look at what this one answers.
-        let nested = req.app_data::<OuterCors>().is_some();
+        let nested = self.layer.claimed.get() && req.app_data::<OuterCors>().is_some();
         let defers = self.layer.has_inner;
         if defers {
             req.add_data_container(Rc::clone(&self.layer.link));

@@ -34,6 +34,9 @@ pub(crate) struct Layer {
     pub(crate) saw_preflight: Cell<bool>,
     /// The warning about preflights answered elsewhere was logged.
     pub(crate) warned_unreachable: Cell<bool>,
+    /// A layer built later claimed this one: an outer layer may be around it. A layer never
+    /// claimed need not look for one on each request.
+    pub(crate) claimed: Cell<bool>,
 }
 
 thread_local! {
@@ -45,7 +48,11 @@ impl Layer {
     pub(crate) fn register() -> Rc<Layer> {
         // Every layer still in the list is unclaimed; taking the list claims them all.
         let earlier = BUILT.with(|b| std::mem::take(&mut *b.borrow_mut()));
-        let has_inner = earlier.iter().any(|layer| layer.strong_count() > 0);
+        let mut has_inner = false;
+        for layer in earlier.iter().filter_map(Weak::upgrade) {
+            layer.claimed.set(true);
+            has_inner = true;
+        }
         let mut link = Extensions::new();
         link.insert(OuterCors);
         let layer = Rc::new(Layer {
@@ -53,6 +60,7 @@ impl Layer {
             link: Rc::new(link),
             saw_preflight: Cell::new(false),
             warned_unreachable: Cell::new(false),
+            claimed: Cell::new(false),
         });
         BUILT.with(|b| b.borrow_mut().push(Rc::downgrade(&layer)));
         layer

@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::net::Ipv6Addr;
 use std::sync::Arc;
 
@@ -420,9 +421,56 @@ pub(crate) type OriginPredicate = Arc<dyn Fn(&str, &RequestHead) -> bool + Send 
 pub(crate) enum OriginVerdict<'p> {
     /// Granted; for a listed origin, with the policy's own copy of the value to send.
     Granted(Option<&'p HeaderValue>),
+    /// Not a serialized origin, so no pattern, regex or predicate may see it.
+    Malformed(SyntaxError),
     NotListed,
     NullRefused,
     InsecureRefused,
+}
+
+/// A fast hash for the origin maps: a multiply-rotate over 8-byte words.
+///
+/// The maps are filled only from configuration, so a request cannot flood them; an origin
+/// crafted to collide merely probes a few configured keys. SipHash's protection buys nothing
+/// here and would cost more than the rest of the lookup.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FastHasher(u64);
+
+type FastHash = BuildHasherDefault<FastHasher>;
+
+impl Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.mix(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.mix(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.mix(n as u64);
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.mix(u64::from(n));
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl FastHasher {
+    fn mix(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
 }
 
 /// Everything a policy knows about which origins to grant, compiled for lookups whose cost does
@@ -432,12 +480,12 @@ pub(crate) struct OriginMatcher {
     pub(crate) any: bool,
     /// Listed origins, each with its header value ready to send (cloning it never allocates,
     /// whatever buffer the request's own `Origin` lives in).
-    exact: HashMap<Box<str>, HeaderValue>,
+    exact: HashMap<Box<[u8]>, HeaderValue, FastHash>,
     /// `scheme://host:*` patterns, keyed by host.
-    hosts: HashMap<Box<str>, Vec<PatternLeaf>>,
+    hosts: HashMap<Box<str>, Vec<PatternLeaf>, FastHash>,
     /// `scheme://*.suffix[:port]` patterns, keyed by suffix; looked up once per label boundary
     /// of the request's host, so the cost is bounded by the host's length.
-    subdomains: HashMap<Box<str>, Vec<PatternLeaf>>,
+    subdomains: HashMap<Box<str>, Vec<PatternLeaf>, FastHash>,
     regexes: Option<RegexSet>,
     predicate: Option<OriginPredicate>,
     /// Whether regexes and the predicate may grant non-secure origins (never with credentials
@@ -463,7 +511,7 @@ impl OriginMatcher {
         // Validated origins are visible ASCII, always a valid header value.
         if let Ok(value) = HeaderValue::from_str(origin) {
             self.exact
-                .insert(origin.into(), crate::headers::shared(value));
+                .insert(origin.as_bytes().into(), crate::headers::shared(value));
         }
     }
 
@@ -512,29 +560,37 @@ impl OriginMatcher {
         self.any
     }
 
-    /// Decides whether a request's origin (already validated, or `null`) is granted.
-    pub(crate) fn check(
-        &self,
-        origin: Option<&Origin<'_>>,
-        head: &RequestHead,
-    ) -> OriginVerdict<'_> {
+    /// Decides whether a request's `Origin` value is granted.
+    ///
+    /// A listed origin is found by one hash lookup on the raw bytes: it was validated at
+    /// start-up, so a byte-equal value is valid too. The value is parsed only when patterns,
+    /// regexes or a predicate must be asked, and they only ever see a valid origin.
+    pub(crate) fn check(&self, bytes: &[u8], head: &RequestHead) -> OriginVerdict<'_> {
         if self.any {
             return OriginVerdict::Granted(None);
         }
-        let Some(origin) = origin else {
-            // `null` is only ever granted through "any origin".
-            return OriginVerdict::NullRefused;
-        };
-        if let Some(value) = self.exact.get(origin.full) {
+        if let Some(value) = self.exact.get(bytes) {
             return OriginVerdict::Granted(Some(value));
         }
-        if self.matches_pattern(origin) {
-            return OriginVerdict::Granted(None);
+        if bytes == b"null" {
+            // `null` is only ever granted through "any origin".
+            return OriginVerdict::NullRefused;
         }
-        if self.regexes.is_none() && self.predicate.is_none() {
+        let dynamic = self.regexes.is_some() || self.predicate.is_some();
+        if !dynamic && self.hosts.is_empty() && self.subdomains.is_empty() {
             return OriginVerdict::NotListed;
         }
-        let dynamic = self
+        let origin = match parse(bytes) {
+            Ok(origin) => origin,
+            Err(e) => return OriginVerdict::Malformed(e),
+        };
+        if self.matches_pattern(&origin) {
+            return OriginVerdict::Granted(None);
+        }
+        if !dynamic {
+            return OriginVerdict::NotListed;
+        }
+        let matched = self
             .regexes
             .as_ref()
             .is_some_and(|set| set.is_match(origin.full))
@@ -542,7 +598,7 @@ impl OriginMatcher {
                 .predicate
                 .as_ref()
                 .is_some_and(|p| p(origin.full, head));
-        if !dynamic {
+        if !matched {
             OriginVerdict::NotListed
         } else if !self.dynamic_insecure_ok && !origin.is_secure() {
             OriginVerdict::InsecureRefused

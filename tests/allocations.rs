@@ -70,13 +70,19 @@ macro_rules! per_call {
 
 macro_rules! app {
     () => {
-        test::init_service(App::new().route("/items", web::get().to(|| async { HttpResponse::Ok().body("items") })))
-            .await
+        test::init_service(App::new().route(
+            "/items",
+            web::get().to(|| async { HttpResponse::Ok().body("items") }),
+        ))
+        .await
     };
     ($cors:expr) => {
         test::init_service(
             App::new()
-                .route("/items", web::get().to(|| async { HttpResponse::Ok().body("items") }))
+                .route(
+                    "/items",
+                    web::get().to(|| async { HttpResponse::Ok().body("items") }),
+                )
                 .wrap($cors),
         )
         .await
@@ -84,7 +90,9 @@ macro_rules! app {
 }
 
 fn thousand_origins() -> Vec<String> {
-    (0..1000).map(|i| format!("https://{i:03}.example.com")).collect()
+    (0..1000)
+        .map(|i| format!("https://{i:03}.example.com"))
+        .collect()
 }
 
 #[actix_rt::test]
@@ -96,24 +104,29 @@ async fn the_middleware_adds_no_allocation_to_actual_requests() {
     let cases: Vec<(&str, Cors, fn() -> TestRequest)> = vec![
         (
             "allowed, one origin, credentials",
-            Cors::default().origins(["https://app.example.com"]).supports_credentials(true).expose_headers(["X-Total"]),
+            Cors::default()
+                .origins(["https://app.example.com"])
+                .supports_credentials(true)
+                .expose_headers(["X-Total"]),
             || request(Method::GET, &[("origin", "https://app.example.com")]),
         ),
         (
             "denied",
-            Cors::default().origins(["https://app.example.com"]).supports_credentials(true),
+            Cors::default()
+                .origins(["https://app.example.com"])
+                .supports_credentials(true),
             || request(Method::GET, &[("origin", "https://evil.example")]),
         ),
         (
             "without Origin",
-            Cors::default().origins(["https://app.example.com"]).supports_credentials(true),
+            Cors::default()
+                .origins(["https://app.example.com"])
+                .supports_credentials(true),
             || request(Method::GET, &[]),
         ),
-        (
-            "any origin, reflected",
-            Cors::default(),
-            || request(Method::GET, &[("origin", "https://anyone.example")]),
-        ),
+        ("any origin, reflected", Cors::default(), || {
+            request(Method::GET, &[("origin", "https://anyone.example")])
+        }),
         (
             "1,000 origins, the last one",
             Cors::default().origins(thousand_origins()),
@@ -140,10 +153,15 @@ async fn the_middleware_adds_no_allocation_to_actual_requests() {
         let app = app!(cors);
         let with = per_call!(app, make);
         let without = per_call!(bare, make);
-        report.push(format!("{name}: {with} with the middleware, {without} without"));
+        report.push(format!(
+            "{name}: {with} with the middleware, {without} without"
+        ));
         // For the plain OPTIONS, the App's 404 is replaced by a 200 with an Allow header,
         // which costs no more than the 404 did.
-        assert!(with <= without, "{name}: the middleware allocated ({with} > {without})");
+        assert!(
+            with <= without,
+            "{name}: the middleware allocated ({with} > {without})"
+        );
     }
     println!("baseline {baseline}\n{}", report.join("\n"));
 }
@@ -174,14 +192,23 @@ async fn a_preflight_costs_no_more_than_the_app_answering_a_request() {
     let denied = || {
         request(
             Method::OPTIONS,
-            &[("origin", "https://evil.example"), ("access-control-request-method", "PUT")],
+            &[
+                ("origin", "https://evil.example"),
+                ("access-control-request-method", "PUT"),
+            ],
         )
     };
     let granted = per_call!(app, allowed);
     let refused = per_call!(app, denied);
     println!("App answering a GET: {app_answer}; preflight granted: {granted}; refused: {refused}");
-    assert!(granted <= app_answer, "granted preflight: {granted} > {app_answer}");
-    assert!(refused <= app_answer, "refused preflight: {refused} > {app_answer}");
+    assert!(
+        granted <= app_answer,
+        "granted preflight: {granted} > {app_answer}"
+    );
+    assert!(
+        refused <= app_answer,
+        "refused preflight: {refused} > {app_answer}"
+    );
 }
 
 #[actix_rt::test]
@@ -191,18 +218,30 @@ async fn a_megabyte_of_request_headers_costs_nothing_in_proportion() {
     let normal = || {
         request(
             Method::OPTIONS,
-            &[("origin", "https://app.example.com"), ("access-control-request-method", "PUT")],
+            &[
+                ("origin", "https://app.example.com"),
+                ("access-control-request-method", "PUT"),
+            ],
         )
-        .insert_header(("access-control-request-headers", HeaderValue::from_static("content-type")))
+        .insert_header((
+            "access-control-request-headers",
+            HeaderValue::from_static("content-type"),
+        ))
     };
     static MEGABYTE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     let hostile = || {
         let big: &'static str = MEGABYTE.get_or_init(|| ", ".repeat(512 * 1024));
         request(
             Method::OPTIONS,
-            &[("origin", "https://app.example.com"), ("access-control-request-method", "PUT")],
+            &[
+                ("origin", "https://app.example.com"),
+                ("access-control-request-method", "PUT"),
+            ],
         )
-        .insert_header(("access-control-request-headers", HeaderValue::from_static(big)))
+        .insert_header((
+            "access-control-request-headers",
+            HeaderValue::from_static(big),
+        ))
     };
     let n = per_call!(app, normal);
     let h = per_call!(app, hostile);

@@ -1,0 +1,397 @@
+//! The cost of CORS per request: an actix `App` with no middleware, with actix-cors, and with
+//! actix-cross-origin, side by side, on the same requests.
+//!
+//! `cargo bench` runs every case under criterion, then prints a table: ns/op for each subject,
+//! the overhead over the bare App (with minus without), that overhead as a share of
+//! actix-cors's, and heap allocations per request (counted by a counting allocator).
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::time::Duration;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::http::header::HeaderValue;
+use actix_web::http::Method;
+use actix_web::test::{self, TestRequest};
+use actix_web::{web, App, HttpResponse};
+use criterion::{BatchSize, Criterion};
+use futures_util::FutureExt;
+
+struct Counting;
+
+thread_local! {
+    static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
+}
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.with(|a| a.set(a.get() + 1));
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.with(|a| a.set(a.get() + 1));
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+const APP_ORIGIN: &str = "https://app.example.com";
+
+/// The request of a case, built the same way for every subject. Header values are static, as
+/// the HTTP/1 decoder's share the read buffer: copying one never allocates.
+#[derive(Clone, Copy)]
+enum Req {
+    Get(Option<&'static str>),
+    Preflight {
+        origin: &'static str,
+        headers: &'static str,
+    },
+}
+
+impl Req {
+    fn build(self) -> TestRequest {
+        let mut req = TestRequest::default().uri("/items");
+        match self {
+            Req::Get(origin) => {
+                if let Some(o) = origin {
+                    req = req.insert_header(("origin", HeaderValue::from_static(o)));
+                }
+            }
+            Req::Preflight { origin, headers } => {
+                req = req
+                    .method(Method::OPTIONS)
+                    .insert_header(("origin", HeaderValue::from_static(origin)))
+                    .insert_header((
+                        "access-control-request-method",
+                        HeaderValue::from_static("PUT"),
+                    ))
+                    .insert_header((
+                        "access-control-request-headers",
+                        HeaderValue::from_static(headers),
+                    ));
+            }
+        }
+        req
+    }
+}
+
+/// What the middleware is configured with in a case.
+#[derive(Clone, Copy)]
+enum Policy {
+    OneOrigin,
+    ThousandOrigins,
+    Subdomain,
+    ThousandSubdomains,
+    Regex,
+    HundredRegexes,
+}
+
+fn thousand_origins() -> Vec<String> {
+    (0..1000)
+        .map(|i| format!("https://{i:03}.example.com"))
+        .collect()
+}
+
+fn hundred_regexes() -> Vec<String> {
+    (0..100)
+        .map(|i| format!(r"https://[a-z]+\.tenant{i}\.example\.com"))
+        .collect()
+}
+
+fn ours(policy: Policy) -> actix_cross_origin::Cors {
+    let base = actix_cross_origin::Cors::default()
+        .supports_credentials(true)
+        .methods(["GET", "PUT"])
+        .allow_headers(["content-type", "x-token"]);
+    let cors = match policy {
+        Policy::OneOrigin => base.origins([APP_ORIGIN]),
+        Policy::ThousandOrigins => base.origins(thousand_origins()),
+        Policy::Subdomain => base.origins(["https://*.example.com"]),
+        Policy::ThousandSubdomains => {
+            base.origins((0..1000).map(|i| format!("https://*.d{i}.example.com")))
+        }
+        Policy::Regex => base.origin_regexes([r"https://[a-z]+\.example\.com"]),
+        Policy::HundredRegexes => base.origin_regexes(hundred_regexes()),
+    };
+    cors.try_build().expect("valid bench policy")
+}
+
+fn theirs(policy: Policy) -> actix_cors::Cors {
+    let base = actix_cors::Cors::default()
+        .supports_credentials()
+        .allowed_methods(["GET", "PUT"])
+        .allowed_headers(["content-type", "x-token"]);
+    match policy {
+        Policy::OneOrigin => base.allowed_origin(APP_ORIGIN),
+        Policy::ThousandOrigins => thousand_origins()
+            .iter()
+            .fold(base, |c, o| c.allowed_origin(o)),
+        // actix-cors has no patterns; its users write a function (as its own example does).
+        Policy::Subdomain => base.allowed_origin_fn(|o, _| {
+            o.as_bytes().starts_with(b"https://") && o.as_bytes().ends_with(b".example.com")
+        }),
+        Policy::ThousandSubdomains => {
+            let suffixes: Vec<String> = (0..1000).map(|i| format!(".d{i}.example.com")).collect();
+            base.allowed_origin_fn(move |o, _| {
+                let o = o.as_bytes();
+                o.starts_with(b"https://") && suffixes.iter().any(|s| o.ends_with(s.as_bytes()))
+            })
+        }
+        Policy::Regex => {
+            let re = regex::Regex::new(r"^https://[a-z]+\.example\.com$").unwrap();
+            base.allowed_origin_fn(move |o, _| o.to_str().is_ok_and(|o| re.is_match(o)))
+        }
+        Policy::HundredRegexes => {
+            let wrapped: Vec<String> = hundred_regexes().iter().map(|r| format!("^{r}$")).collect();
+            let set = regex::RegexSet::new(wrapped).unwrap();
+            base.allowed_origin_fn(move |o, _| o.to_str().is_ok_and(|o| set.is_match(o)))
+        }
+    }
+}
+
+struct Case {
+    name: &'static str,
+    policy: Policy,
+    req: Req,
+}
+
+fn cases() -> Vec<Case> {
+    let megabyte: &'static str = Box::leak(", ".repeat(512 * 1024).into_boxed_str());
+    let c = |name, policy, req| Case { name, policy, req };
+    vec![
+        c(
+            "actual allowed (1 origin, credentials)",
+            Policy::OneOrigin,
+            Req::Get(Some(APP_ORIGIN)),
+        ),
+        c(
+            "actual denied",
+            Policy::OneOrigin,
+            Req::Get(Some("https://evil.example")),
+        ),
+        c("actual without Origin", Policy::OneOrigin, Req::Get(None)),
+        c(
+            "actual allowed, 1000 origins (last)",
+            Policy::ThousandOrigins,
+            Req::Get(Some("https://999.example.com")),
+        ),
+        c(
+            "actual allowed, subdomain pattern",
+            Policy::Subdomain,
+            Req::Get(Some("https://a.b.example.com")),
+        ),
+        c(
+            "actual allowed, 1000 subdomain patterns (last)",
+            Policy::ThousandSubdomains,
+            Req::Get(Some("https://a.d999.example.com")),
+        ),
+        c(
+            "actual allowed, full-match regex",
+            Policy::Regex,
+            Req::Get(Some(APP_ORIGIN)),
+        ),
+        c(
+            "actual allowed, 100 regexes (last)",
+            Policy::HundredRegexes,
+            Req::Get(Some("https://a.tenant99.example.com")),
+        ),
+        c(
+            "preflight allowed",
+            Policy::OneOrigin,
+            Req::Preflight {
+                origin: APP_ORIGIN,
+                headers: "content-type,x-token",
+            },
+        ),
+        c(
+            "preflight denied (origin)",
+            Policy::OneOrigin,
+            Req::Preflight {
+                origin: "https://evil.example",
+                headers: "content-type,x-token",
+            },
+        ),
+        c(
+            "preflight, 1 MiB Access-Control-Request-Headers",
+            Policy::OneOrigin,
+            Req::Preflight {
+                origin: APP_ORIGIN,
+                headers: megabyte,
+            },
+        ),
+    ]
+}
+
+async fn items() -> HttpResponse {
+    HttpResponse::Ok().body("items")
+}
+
+/// Runs one call to completion; every service here answers without waiting, so no executor
+/// is needed and none adds to the cost.
+fn call<S, R, B>(app: &S, req: R) -> ServiceResponse<B>
+where
+    S: Service<R, Response = ServiceResponse<B>, Error = actix_web::Error>,
+{
+    app.call(req)
+        .now_or_never()
+        .expect("the App answers at once")
+        .expect("the App answers without error")
+}
+
+/// One subject's figures for one case.
+#[derive(Clone, Copy, Default)]
+struct Figures {
+    ns: f64,
+    allocations: f64,
+    status: u16,
+}
+
+/// Mean ns and allocations per call over pre-built requests: the median of 7 batches.
+fn measure<S, R, B>(app: &S, make: impl Fn() -> R) -> Figures
+where
+    S: Service<R, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    const BATCH: usize = 2_000;
+    let status = call(app, make()).status().as_u16();
+    for _ in 0..BATCH {
+        drop(call(app, make()));
+    }
+    let mut ns = Vec::new();
+    let mut allocations = 0.0;
+    for _ in 0..7 {
+        let requests: Vec<R> = (0..BATCH).map(|_| make()).collect();
+        let before = ALLOCATIONS.with(Cell::get);
+        let start = std::time::Instant::now();
+        for req in requests {
+            drop(call(app, req));
+        }
+        ns.push(start.elapsed().as_nanos() as f64 / BATCH as f64);
+        allocations = (ALLOCATIONS.with(Cell::get) - before) as f64 / BATCH as f64;
+    }
+    ns.sort_by(f64::total_cmp);
+    Figures {
+        ns: ns[3],
+        allocations,
+        status,
+    }
+}
+
+macro_rules! subject {
+    ($cors:expr) => {
+        test::init_service(App::new().route("/items", web::get().to(items)).wrap($cors)).await
+    };
+}
+
+/// `CORS_PROFILE=<case number>` runs only actix-cross-origin on that case, many times, for a
+/// profiler (`valgrind --tool=callgrind`), and prints nothing else.
+fn profile(index: usize) {
+    actix_web::rt::System::new().block_on(async {
+        let case = cases().into_iter().nth(index).expect("a case number");
+        let app = subject!(ours(case.policy));
+        if std::env::var_os("CORS_PROFILE_SIZES").is_some() {
+            let bare = test::init_service(App::new().route("/items", web::get().to(items))).await;
+            let f1 = bare.call(case.req.build().to_request());
+            let f2 = app.call(case.req.build().to_request());
+            eprintln!(
+                "future sizes: bare {} ours {}",
+                std::mem::size_of_val(&f1),
+                std::mem::size_of_val(&f2)
+            );
+        }
+        let requests: Vec<_> = (0..20_000).map(|_| case.req.build().to_request()).collect();
+        if std::env::var_os("CORS_PROFILE_BARE").is_some() {
+            let bare = test::init_service(App::new().route("/items", web::get().to(items))).await;
+            for req in requests {
+                drop(call(&bare, req));
+            }
+            return;
+        }
+        for req in requests {
+            drop(call(&app, req));
+        }
+    });
+}
+
+fn main() {
+    if let Some(index) = std::env::var("CORS_PROFILE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        return profile(index);
+    }
+    let mut criterion = Criterion::default()
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_millis(800))
+        .sample_size(30)
+        .configure_from_args();
+    let rows = actix_web::rt::System::new().block_on(async {
+        let bare = test::init_service(App::new().route("/items", web::get().to(items))).await;
+        let mut rows = Vec::new();
+        for case in cases() {
+            let theirs_app = subject!(theirs(case.policy));
+            let ours_app = subject!(ours(case.policy));
+            let req = case.req;
+            let mut group = criterion.benchmark_group(case.name);
+            group.bench_function("no middleware", |b| {
+                b.iter_batched(
+                    || req.build().to_request(),
+                    |r| call(&bare, r),
+                    BatchSize::SmallInput,
+                )
+            });
+            group.bench_function("actix-cors", |b| {
+                b.iter_batched(
+                    || req.build().to_request(),
+                    |r| call(&theirs_app, r),
+                    BatchSize::SmallInput,
+                )
+            });
+            group.bench_function("actix-cross-origin", |b| {
+                b.iter_batched(
+                    || req.build().to_request(),
+                    |r| call(&ours_app, r),
+                    BatchSize::SmallInput,
+                )
+            });
+            group.finish();
+            let make = || req.build().to_request();
+            rows.push((
+                case.name,
+                measure(&bare, make),
+                measure(&theirs_app, make),
+                measure(&ours_app, make),
+            ));
+        }
+        rows
+    });
+    criterion.final_summary();
+
+    println!();
+    println!(
+        "| case | no middleware ns | actix-cors ns | actix-cross-origin ns | overhead actix-cors ns | overhead ours ns | ours / actix-cors | allocs: none / actix-cors / ours | status: none / actix-cors / ours |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|");
+    for (name, none, theirs, ours) in rows {
+        let (ot, oo) = (theirs.ns - none.ns, ours.ns - none.ns);
+        println!(
+            "| {name} | {:.0} | {:.0} | {:.0} | {ot:.0} | {oo:.0} | {} | {} / {} / {} | {} / {} / {} |",
+            none.ns,
+            theirs.ns,
+            ours.ns,
+            if ot > 0.0 { format!("{:.2}", oo / ot) } else { "n/a".into() },
+            none.allocations,
+            theirs.allocations,
+            ours.allocations,
+            none.status,
+            theirs.status,
+            ours.status,
+        );
+    }
+}
