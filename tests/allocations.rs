@@ -101,7 +101,8 @@ async fn the_middleware_adds_no_allocation_to_actual_requests() {
     let allowed = || request(Method::GET, &[("origin", "https://app.example.com")]);
     let baseline = per_call!(bare, allowed);
 
-    let cases: Vec<(&str, Cors, fn() -> TestRequest)> = vec![
+    type Case = (&'static str, Cors, fn() -> TestRequest);
+    let cases: Vec<Case> = vec![
         (
             "allowed, one origin, credentials",
             Cors::default()
