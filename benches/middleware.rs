@@ -306,6 +306,13 @@ fn profile(index: usize) {
             );
         }
         let requests: Vec<_> = (0..20_000).map(|_| case.req.build().to_request()).collect();
+        if std::env::var_os("CORS_PROFILE_THEIRS").is_some() {
+            let theirs_app = subject!(theirs(case.policy));
+            for req in requests {
+                drop(call(&theirs_app, req));
+            }
+            return;
+        }
         if std::env::var_os("CORS_PROFILE_BARE").is_some() {
             let bare = test::init_service(App::new().route("/items", web::get().to(items))).await;
             for req in requests {
@@ -334,7 +341,9 @@ fn main() {
     let rows = actix_web::rt::System::new().block_on(async {
         let bare = test::init_service(App::new().route("/items", web::get().to(items))).await;
         let mut rows = Vec::new();
-        for case in cases() {
+        // `CORS_CASES=<text>` keeps only the cases whose name contains it.
+        let only = std::env::var("CORS_CASES").unwrap_or_default();
+        for case in cases().into_iter().filter(|c| c.name.contains(&only)) {
             let theirs_app = subject!(theirs(case.policy));
             let ours_app = subject!(ours(case.policy));
             let req = case.req;
