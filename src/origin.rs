@@ -132,62 +132,57 @@ fn parse_host_name_origin(b: &[u8]) -> Option<Origin<'_>> {
     if b.len() > MAX_ORIGIN_LEN || !b.first()?.is_ascii_lowercase() {
         return None;
     }
-    let mut i = 1;
-    while i < b.len() && is_scheme_byte(b[i]) {
-        i += 1;
-    }
-    if i > MAX_SCHEME_LEN || b.get(i..i + 3)? != b"://" {
+    let scheme_end = b.iter().position(|&c| !is_scheme_byte(c))?;
+    if scheme_end > MAX_SCHEME_LEN || b.get(scheme_end..scheme_end + 3)? != b"://" {
         return None;
     }
-    let scheme_end = i;
-    let host_start = i + 3;
-    let mut i = host_start;
-    let mut label_start = i;
-    let mut label_all_digits = true;
-    while i < b.len() && b[i] != b':' {
-        let c = b[i];
-        if c == b'.' {
-            // A label is 1 to 63 bytes and neither starts nor ends with a hyphen.
-            if i == label_start || i - label_start > 63 || b[i - 1] == b'-' {
-                return None;
-            }
-            label_start = i + 1;
-            label_all_digits = true;
-        } else if c.is_ascii_lowercase() || c == b'_' || (c == b'-' && i != label_start) {
-            label_all_digits = false;
-        } else if !c.is_ascii_digit() {
-            return None;
-        }
-        i += 1;
+    let host_start = scheme_end + 3;
+    let rest = &b[host_start..];
+    let host_len = rest.iter().position(|&c| c == b':').unwrap_or(rest.len());
+    let host = &rest[..host_len];
+    if host.is_empty() || host.len() > MAX_HOST_LEN {
+        return None;
     }
-    let host_end = i;
-    // The last label must be a real, non-numeric label (a numeric one makes an IPv4 address).
-    if host_end == label_start
-        || host_end - label_start > 63
-        || b[host_end - 1] == b'-'
+    // Labels of 1 to 63 bytes of [a-z0-9_-], not starting or ending with a hyphen; the last
+    // one not all digits (that would make an IPv4 address).
+    let mut label_start = 0;
+    let mut label_all_digits = true;
+    for (i, &c) in host.iter().enumerate() {
+        match HOST_BYTE[c as usize] {
+            LETTER => label_all_digits = false,
+            DIGIT => {}
+            HYPHEN if i != label_start => label_all_digits = false,
+            DOT if i != label_start && i - label_start <= 63 && host[i - 1] != b'-' => {
+                label_start = i + 1;
+                label_all_digits = true;
+            }
+            _ => return None,
+        }
+    }
+    if label_start == host.len()
+        || host.len() - label_start > 63
+        || host[host.len() - 1] == b'-'
         || label_all_digits
-        || host_end - host_start > MAX_HOST_LEN
     {
         return None;
     }
-    let port = if host_end < b.len() {
-        let digits = &b[host_end + 1..];
-        if digits.is_empty() || digits.len() > 5 || digits[0] == b'0' {
-            return None;
-        }
-        let mut n: u32 = 0;
-        for &d in digits {
-            if !d.is_ascii_digit() {
+    let port = match rest.get(host_len + 1..) {
+        None => None,
+        Some(digits) => {
+            if digits.is_empty() || digits.len() > 5 || digits[0] == b'0' {
                 return None;
             }
-            n = n * 10 + u32::from(d - b'0');
+            let mut n: u32 = 0;
+            for &d in digits {
+                if !d.is_ascii_digit() {
+                    return None;
+                }
+                n = n * 10 + u32::from(d - b'0');
+            }
+            Some(u16::try_from(n).ok()?)
         }
-        let port = u16::try_from(n).ok()?;
-        Some(port)
-    } else {
-        None
     };
-    // Every byte seen is ASCII, so these conversions cannot fail.
+    // Every byte seen is ASCII, so this conversion cannot fail.
     let full = std::str::from_utf8(b).ok()?;
     let scheme = &full[..scheme_end];
     if port.is_some() && default_port(scheme) == port {
@@ -196,11 +191,39 @@ fn parse_host_name_origin(b: &[u8]) -> Option<Origin<'_>> {
     Some(Origin {
         full,
         scheme,
-        host: &full[host_start..host_end],
+        host: &full[host_start..host_start + host_len],
         host_kind: HostKind::Domain,
         port,
     })
 }
+
+const OTHER: u8 = 0;
+const LETTER: u8 = 1;
+const DIGIT: u8 = 2;
+const HYPHEN: u8 = 3;
+const DOT: u8 = 4;
+
+/// The class of each byte in a host name, for the fast path.
+static HOST_BYTE: [u8; 256] = {
+    let mut table = [OTHER; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        table[c] = if b.is_ascii_lowercase() || b == b'_' {
+            LETTER
+        } else if b.is_ascii_digit() {
+            DIGIT
+        } else if b == b'-' {
+            HYPHEN
+        } else if b == b'.' {
+            DOT
+        } else {
+            OTHER
+        };
+        c += 1;
+    }
+    table
+};
 
 /// The thorough parser: accepts IP literals and explains every refusal.
 fn parse_slowly(bytes: &[u8]) -> Result<Origin<'_>, SyntaxError> {
@@ -716,9 +739,18 @@ impl OriginMatcher {
         if self.subdomains.is_empty() || origin.host_kind != HostKind::Domain {
             return false;
         }
+        let host = origin.host;
+        if self.subdomains.len() <= 4 {
+            // A few patterns: compare each suffix directly, on a label boundary.
+            return self.subdomains.iter().any(|(suffix, leaves)| {
+                host.len() > suffix.len() + 1
+                    && host.ends_with(&**suffix)
+                    && host.as_bytes()[host.len() - suffix.len() - 1] == b'.'
+                    && admits(leaves)
+            });
+        }
         // Walk the strict suffixes that start after each dot: for `a.b.example.com` look up
         // `b.example.com`, `example.com`, `com`. The apex itself is never a key's subdomain.
-        let host = origin.host;
         let mut from = 0;
         while let Some(dot) = host[from..].find('.') {
             from += dot + 1;
