@@ -27,13 +27,7 @@ thread_local! {
                         .route("/x", web::get().to(|| async { "public" })),
                 )
                 .route("/api/x", web::get().to(|| async { "api" }))
-                .wrap(
-                    Cors::default()
-                        .origins(["https://app.example.com", "https://*.example.org", "http://localhost:*"])
-                        .origin_regexes([r"https://[a-z]+\.example\.net"])
-                        .supports_credentials(true)
-                        .allow_headers(["content-type", "x-token"]),
-                ),
+                .wrap(oracle::app_policy(Cors::default())),
         ));
         Box::leak(Box::new(move |req: TestRequest| {
             let _keep = &sys;
@@ -42,37 +36,9 @@ thread_local! {
     };
 }
 
-/// Whether the credentialed App policy may grant `origin` (an oracle written independently
-/// of the library: plain string tests on a value already known to be one of a few shapes).
-fn app_policy_grants(origin: &[u8]) -> bool {
-    let Ok(o) = std::str::from_utf8(origin) else { return false };
-    if o == "https://app.example.com" {
-        return true;
-    }
-    let host_ok = |h: &str| {
-        !h.is_empty()
-            && h.split('.').all(|l| {
-                !l.is_empty()
-                    && !l.starts_with('-')
-                    && !l.ends_with('-')
-                    && l.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
-            })
-    };
-    if let Some(h) = o.strip_prefix("https://").and_then(|r| r.strip_suffix(".example.org")) {
-        return host_ok(h);
-    }
-    if let Some(rest) = o.strip_prefix("http://localhost") {
-        return rest.is_empty()
-            || rest.strip_prefix(':').is_some_and(|p| {
-                !p.is_empty() && !p.starts_with('0') && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit())
-                    && p.parse::<u32>().is_ok_and(|n| n <= 65535 && n != 80)
-            });
-    }
-    if let Some(h) = o.strip_prefix("https://").and_then(|r| r.strip_suffix(".example.net")) {
-        return !h.is_empty() && h.bytes().all(|b| b.is_ascii_lowercase());
-    }
-    false
-}
+#[path = "../../tests/support/oracle.rs"]
+mod oracle;
+use oracle::app_policy_grants;
 
 fuzz_target!(|data: &[u8]| {
     // Fields separated by 0xff 0x00: method, path, then header values.
