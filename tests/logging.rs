@@ -4,44 +4,11 @@
 #[macro_use]
 mod common;
 
-use std::cell::RefCell;
-
 use actix_cross_origin::Cors;
 use actix_web::dev::Transform;
 use actix_web::http::header::HeaderValue;
 use common::*;
-use log::{Level, Log, Metadata, Record};
-
-/// Collects this crate's log records per thread: each test runs on its own thread with its own
-/// single-threaded runtime, so tests running in parallel never see each other's lines.
-struct Capture;
-
-thread_local! {
-    static LINES: RefCell<Vec<(Level, String)>> = const { RefCell::new(Vec::new()) };
-}
-
-impl Log for Capture {
-    fn enabled(&self, m: &Metadata<'_>) -> bool {
-        m.target().starts_with("actix_cross_origin")
-    }
-    fn log(&self, r: &Record<'_>) {
-        if self.enabled(r.metadata()) {
-            LINES.with(|l| l.borrow_mut().push((r.level(), r.args().to_string())));
-        }
-    }
-    fn flush(&self) {}
-}
-
-static CAPTURE: Capture = Capture;
-
-/// Runs `f` and returns what it logged on this thread.
-async fn logged<F: std::future::Future<Output = ()>>(f: F) -> Vec<(Level, String)> {
-    let _ = log::set_logger(&CAPTURE);
-    log::set_max_level(log::LevelFilter::Trace);
-    LINES.with(|l| l.borrow_mut().clear());
-    f.await;
-    LINES.with(|l| std::mem::take(&mut *l.borrow_mut()))
-}
+use log::Level;
 
 fn debug_lines(logs: &[(Level, String)]) -> Vec<&str> {
     logs.iter()

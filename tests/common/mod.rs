@@ -1,6 +1,7 @@
 //! Shared helpers: a real actix `App` with real routing, and request builders.
 #![allow(dead_code)]
 
+use std::cell::RefCell;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -9,6 +10,7 @@ use actix_web::dev::ServiceResponse;
 use actix_web::http::{header, Method, StatusCode};
 use actix_web::middleware::{from_fn, Next};
 use actix_web::{error, test, web, App, Error, HttpResponse};
+use log::{Level, Log, Metadata, Record};
 
 /// Counts how often handlers ran, to prove a preflight never reaches them.
 #[derive(Clone, Default)]
@@ -212,4 +214,35 @@ pub fn vary_origin_count<B>(res: &ServiceResponse<B>) -> usize {
         })
         .filter(|t| t == "origin")
         .count()
+}
+
+/// Collects this crate's log records per thread: each test runs on its own thread with its own
+/// single-threaded runtime, so tests running in parallel never see each other's lines.
+struct Capture;
+
+thread_local! {
+    static LINES: RefCell<Vec<(Level, String)>> = const { RefCell::new(Vec::new()) };
+}
+
+impl Log for Capture {
+    fn enabled(&self, m: &Metadata<'_>) -> bool {
+        m.target().starts_with("actix_cross_origin")
+    }
+    fn log(&self, r: &Record<'_>) {
+        if self.enabled(r.metadata()) {
+            LINES.with(|l| l.borrow_mut().push((r.level(), r.args().to_string())));
+        }
+    }
+    fn flush(&self) {}
+}
+
+static CAPTURE: Capture = Capture;
+
+/// Runs `f` and returns what it logged on this thread.
+pub async fn logged<F: std::future::Future<Output = ()>>(f: F) -> Vec<(Level, String)> {
+    let _ = log::set_logger(&CAPTURE);
+    log::set_max_level(log::LevelFilter::Trace);
+    LINES.with(|l| l.borrow_mut().clear());
+    f.await;
+    LINES.with(|l| std::mem::take(&mut *l.borrow_mut()))
 }
