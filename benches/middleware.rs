@@ -5,8 +5,6 @@
 //! the overhead over the bare App (with minus without), that overhead as a share of
 //! actix-cors's, and heap allocations per request (counted by a counting allocator).
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::time::Duration;
 
 use actix_web::body::MessageBody;
@@ -18,28 +16,9 @@ use actix_web::{web, App, HttpResponse};
 use criterion::{BatchSize, Criterion};
 use futures_util::FutureExt;
 
-struct Counting;
-
-thread_local! {
-    static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.with(|a| a.set(a.get() + 1));
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.with(|a| a.set(a.get() + 1));
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
+#[path = "../tests/support/counting_alloc.rs"]
+mod counting_alloc;
+use counting_alloc::allocations;
 
 const APP_ORIGIN: &str = "https://app.example.com";
 
@@ -275,21 +254,21 @@ where
         drop(call(app, make()));
     }
     let mut ns = Vec::new();
-    let mut allocations = 0.0;
+    let mut per_call = 0.0;
     for _ in 0..7 {
         let requests: Vec<R> = (0..BATCH).map(|_| make()).collect();
-        let before = ALLOCATIONS.with(Cell::get);
+        let before = allocations();
         let start = std::time::Instant::now();
         for req in requests {
             drop(call(app, req));
         }
         ns.push(start.elapsed().as_nanos() as f64 / BATCH as f64);
-        allocations = (ALLOCATIONS.with(Cell::get) - before) as f64 / BATCH as f64;
+        per_call = (allocations() - before) as f64 / BATCH as f64;
     }
     ns.sort_by(f64::total_cmp);
     Figures {
         ns: ns[3],
-        allocations,
+        allocations: per_call,
         status,
     }
 }

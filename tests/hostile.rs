@@ -3,11 +3,11 @@
 
 #[macro_use]
 mod common;
+#[path = "../examples/support/browser.rs"]
+mod browser;
 
 use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
-use std::sync::mpsc;
-use std::thread;
+use std::net::TcpStream;
 use std::time::Duration;
 
 use actix_cross_origin::Cors;
@@ -15,6 +15,7 @@ use actix_web::http::header::HeaderValue;
 use actix_web::http::{Method, StatusCode};
 use actix_web::test::TestRequest;
 use actix_web::{web, App, HttpServer};
+use browser::ServerGuard;
 use common::*;
 
 const APP: &str = "https://app.example.com";
@@ -162,71 +163,39 @@ async fn hostile_request_method_and_headers_are_refused() {
 }
 
 /// A real server on an ephemeral loopback port, stopped when dropped.
-struct Server {
-    addr: SocketAddr,
-    handle: actix_web::dev::ServerHandle,
-    thread: Option<thread::JoinHandle<()>>,
+fn start_server() -> ServerGuard {
+    ServerGuard::start(|| {
+        let cors = cors().try_build().map_err(std::io::Error::other)?;
+        let server = HttpServer::new(move || {
+            App::new()
+                .wrap(cors.clone())
+                .route("/items", web::get().to(|| async { "items" }))
+                .route("/api/{tail:.*}", web::get().to(|| async { "api" }))
+        })
+        .workers(1)
+        .bind(("127.0.0.1", 0))?;
+        let addr = server.addrs()[0];
+        Ok((server.run(), addr))
+    })
 }
 
-impl Server {
-    fn start() -> Server {
-        let (tx, rx) = mpsc::channel();
-        let thread = thread::spawn(move || {
-            actix_web::rt::System::new().block_on(async move {
-                let cors = cors().try_build().unwrap();
-                let server = HttpServer::new(move || {
-                    App::new()
-                        .wrap(cors.clone())
-                        .route("/items", web::get().to(|| async { "items" }))
-                        .route("/api/{tail:.*}", web::get().to(|| async { "api" }))
-                })
-                .workers(1)
-                .bind(("127.0.0.1", 0))
-                .unwrap();
-                let addr = server.addrs()[0];
-                let server = server.run();
-                tx.send((addr, server.handle())).unwrap();
-                let _ = server.await;
-            });
-        });
-        let (addr, handle) = rx
-            .recv_timeout(Duration::from_secs(30))
-            .expect("server started");
-        Server {
-            addr,
-            handle,
-            thread: Some(thread),
+/// Sends raw request bytes and returns the raw response head (status line and headers).
+fn send(server: &ServerGuard, raw: &[u8]) -> String {
+    let mut s = TcpStream::connect(server.addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    s.set_write_timeout(Some(Duration::from_secs(10))).unwrap();
+    s.write_all(raw).unwrap();
+    let mut out = Vec::new();
+    let mut buf = [0u8; 4096];
+    // Read until the end of the head, the end of the stream, or the timeout.
+    while !out.windows(4).any(|w| w == b"\r\n\r\n") {
+        match s.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => out.extend_from_slice(&buf[..n]),
         }
     }
-
-    /// Sends raw request bytes and returns the raw response head (status line and headers).
-    fn send(&self, raw: &[u8]) -> String {
-        let mut s = TcpStream::connect(self.addr).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        s.set_write_timeout(Some(Duration::from_secs(10))).unwrap();
-        s.write_all(raw).unwrap();
-        let mut out = Vec::new();
-        let mut buf = [0u8; 4096];
-        // Read until the end of the head, the end of the stream, or the timeout.
-        while !out.windows(4).any(|w| w == b"\r\n\r\n") {
-            match s.read(&mut buf) {
-                Ok(0) | Err(_) => break,
-                Ok(n) => out.extend_from_slice(&buf[..n]),
-            }
-        }
-        let text = String::from_utf8_lossy(&out).into_owned();
-        text.split("\r\n\r\n").next().unwrap_or("").to_owned()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let stop = self.handle.stop(false);
-        actix_web::rt::System::new().block_on(stop);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
+    let text = String::from_utf8_lossy(&out).into_owned();
+    text.split("\r\n\r\n").next().unwrap_or("").to_owned()
 }
 
 fn status(head: &str) -> u16 {
@@ -244,7 +213,7 @@ fn header_count(head: &str, name: &str) -> usize {
 
 #[test]
 fn raw_bytes_through_a_real_server() {
-    let server = Server::start();
+    let server = start_server();
     let req = |extra: &[u8], target: &str, method: &str| {
         let mut r =
             format!("{method} {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n")
@@ -254,11 +223,10 @@ fn raw_bytes_through_a_real_server() {
         r
     };
     // Granted, for contrast.
-    let head = server.send(&req(
-        b"Origin: https://app.example.com\r\n",
-        "/items",
-        "GET",
-    ));
+    let head = send(
+        &server,
+        &req(b"Origin: https://app.example.com\r\n", "/items", "GET"),
+    );
     assert_eq!(status(&head), 200, "{head}");
     assert_eq!(
         header_count(&head, "access-control-allow-origin"),
@@ -288,7 +256,7 @@ fn raw_bytes_through_a_real_server() {
     ];
     for (extra, target, method) in hostile {
         let show = String::from_utf8_lossy(&extra).into_owned();
-        let head = server.send(&req(&extra, target, method));
+        let head = send(&server, &req(&extra, target, method));
         let code = status(&head);
         assert!(
             code == 200 || code == 403 || code == 404,
@@ -307,15 +275,14 @@ fn raw_bytes_through_a_real_server() {
     for _ in 0..50 {
         extra.extend_from_slice(b"Access-Control-Request-Headers: x-token,,content-type\r\n");
     }
-    let head = server.send(&req(&extra, "/items", "OPTIONS"));
+    let head = send(&server, &req(&extra, "/items", "OPTIONS"));
     assert_eq!(status(&head), 204, "{head}");
     assert_eq!(header_count(&head, "access-control-allow-origin"), 1);
 
     // The server is still healthy after all of it.
-    let head = server.send(&req(
-        b"Origin: https://app.example.com\r\n",
-        "/items",
-        "GET",
-    ));
+    let head = send(
+        &server,
+        &req(b"Origin: https://app.example.com\r\n", "/items", "GET"),
+    );
     assert_eq!(status(&head), 200, "{head}");
 }
