@@ -12,14 +12,14 @@ use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderMap, HeaderValue};
 use actix_web::http::{Method, StatusCode};
-use actix_web::{Error, HttpResponse};
+use actix_web::{Error, HttpMessage, HttpResponse};
 
 use crate::cors::Cors;
 use crate::decision::{
     decide, AllowOrigin, Decision, PreflightGrant, Refusal, RequestView, ALLOW_PRIVATE_NETWORK,
 };
 use crate::headers::{append_vary_origin, Escaped};
-use crate::nesting::{Decided, Layer, OuterCors};
+use crate::nesting::{Decided, Layer};
 use crate::policy::{CompiledCors, Policy};
 
 const LOG_TARGET: &str = "actix_cross_origin";
@@ -76,7 +76,7 @@ struct OwnedStamp {
     credentials: bool,
     expose_headers: Option<HeaderValue>,
     vary: bool,
-    /// An outer layer will look at this response: mark it as decided.
+    /// An outer layer may look at this response: mark it as decided.
     mark: bool,
 }
 
@@ -98,9 +98,6 @@ impl OwnedStamp {
         if self.vary {
             append_vary_origin(headers);
         }
-        if self.mark {
-            res.extensions_mut().insert(Decided);
-        }
     }
 }
 
@@ -108,7 +105,6 @@ impl OwnedStamp {
 fn preflight_response(
     policy: &Policy,
     result: &Result<PreflightGrant<'_>, Refusal<'_>>,
-    mark: bool,
 ) -> HttpResponse {
     let status = match result {
         Ok(_) => StatusCode::NO_CONTENT,
@@ -121,9 +117,6 @@ fn preflight_response(
     }
     if policy.vary {
         headers.insert(header::VARY, HeaderValue::from_static("Origin"));
-    }
-    if mark {
-        res.extensions_mut().insert(Decided);
     }
     res
 }
@@ -245,13 +238,11 @@ where
 
     actix_service::forward_ready!(service);
 
-    fn call(&self, mut req: ServiceRequest) -> Self::Future {
-        // An outer layer will look at what this one answers.
-        let nested = self.layer.claimed.get() && req.app_data::<OuterCors>().is_some();
+    fn call(&self, req: ServiceRequest) -> Self::Future {
+        // An outer layer may look at what this one answers: mark it as decided. Marking a
+        // pooled response head's extensions costs no allocation once the pool is warm.
+        let nested = self.layer.claimed.get();
         let defers = self.layer.has_inner;
-        if defers {
-            req.add_data_container(Rc::clone(&self.layer.link));
-        }
         let path = req.match_info().as_str();
         let Some(policy) = self.cors.policy_for(path) else {
             // No policy governs this path: leave the request and its response alone.
@@ -261,7 +252,7 @@ where
         match decide(policy, &view) {
             Decision::Preflight(result) => {
                 self.layer.saw_preflight.set(true);
-                let answer = preflight_response(policy, &result, nested);
+                let answer = preflight_response(policy, &result);
                 // Routing has matched a resource when nothing of the path is left: no inner
                 // layer can follow, so answer here rather than reach the handler.
                 let leaf = req.match_info().unprocessed().is_empty();
@@ -279,6 +270,9 @@ where
                 }
                 if let Err(refusal) = &result {
                     log_refused_preflight(refusal, path);
+                }
+                if nested {
+                    mark_decided(req.request());
                 }
                 CorsFuture::ready(req.into_response(answer.map_into_right_body()))
             }
@@ -435,7 +429,20 @@ where
     }
 }
 
-fn decided_inside<B>(res: &HttpResponse<B>) -> bool {
+/// Marks a request as decided by this layer. The mark lives in the request's extensions,
+/// which actix pools with their capacity, so it costs no allocation once the pool is warm.
+fn mark_decided(req: &actix_web::HttpRequest) {
+    req.extensions_mut().insert(Decided);
+}
+
+/// Whether an inner layer decided the response to this request.
+fn decided_inside<B>(res: &ServiceResponse<B>) -> bool {
+    res.request().extensions().contains::<Decided>()
+}
+
+/// The same for a response rendered from an error, which carries no request: an inner
+/// layer's response mapper marks the response itself.
+fn error_decided_inside<B>(res: &HttpResponse<B>) -> bool {
     res.extensions().contains::<Decided>()
 }
 
@@ -452,8 +459,11 @@ fn finish_pass<B: MessageBody>(
             // response too, so browser code can read the error.
             if let Some(stamp) = stamp {
                 err.add_response_mapper(move |mut res| {
-                    if !(defers && decided_inside(&res)) {
+                    if !(defers && error_decided_inside(&res)) {
                         stamp.apply(&mut res);
+                        if stamp.mark {
+                            res.extensions_mut().insert(Decided);
+                        }
                     }
                     res
                 });
@@ -461,7 +471,7 @@ fn finish_pass<B: MessageBody>(
             return Err(err);
         }
     };
-    if defers && decided_inside(res.response()) {
+    if defers && decided_inside(&res) {
         return Ok(res.map_into_left_body());
     }
     let mut res = match automatic_options {
@@ -482,6 +492,9 @@ fn finish_pass<B: MessageBody>(
     };
     if let Some(stamp) = &stamp {
         stamp.apply(res.response_mut());
+        if stamp.mark {
+            mark_decided(res.request());
+        }
     }
     Ok(res)
 }
@@ -493,7 +506,7 @@ fn finish_deferred<B: MessageBody>(
     log_line: Option<String>,
 ) -> Result<ServiceResponse<EitherBody<B>>, Error> {
     match result {
-        Ok(res) if decided_inside(res.response()) => Ok(res.map_into_left_body()),
+        Ok(res) if decided_inside(&res) => Ok(res.map_into_left_body()),
         Ok(res) => {
             // No inner policy answered (no route, no OPTIONS route, or a handler that is not
             // a policy's): this layer's answer replaces whatever came back.
@@ -501,6 +514,9 @@ fn finish_deferred<B: MessageBody>(
                 log::debug!(target: LOG_TARGET, "{line}");
             }
             let (req, _) = res.into_parts();
+            if mark {
+                mark_decided(&req);
+            }
             Ok(ServiceResponse::new(req, answer.map_into_right_body()))
         }
         Err(mut err) => {
@@ -508,7 +524,7 @@ fn finish_deferred<B: MessageBody>(
             // policy saw it; a preflight never carries credentials, so answer it here.
             let answer = PreflightAnswer::of(&answer, mark);
             err.add_response_mapper(move |res| {
-                if decided_inside(&res) {
+                if error_decided_inside(&res) {
                     return res;
                 }
                 if let Some(line) = &log_line {

@@ -8,18 +8,13 @@
 //! preflights onward and answers only when no inner policy did. A mistaken claim (two apps
 //! alive on one thread) only makes a layer route a preflight it could have answered at once.
 //!
-//! At request time, a layer with inner layers pushes a data container holding [`OuterCors`];
-//! an inner layer that finds it knows an outer layer will look at its answer, and marks the
-//! response with [`Decided`] so that the outer layer leaves it alone. Neither step allocates
-//! unless layers are nested.
+//! At request time a claimed layer marks each response it decides with [`Decided`], in the
+//! response head's extensions, and a layer with inner layers leaves a marked response alone.
+//! Response heads are pooled and keep their extension table's capacity, so the mark costs no
+//! allocation once the pool is warm; layers that do not nest never mark nor look.
 
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
-
-use actix_web::dev::Extensions;
-
-/// Marker in a request's data containers: an outer `Cors` layer is around this one.
-pub(crate) struct OuterCors;
 
 /// Marker in a response's extensions: an inner `Cors` layer decided this response.
 pub(crate) struct Decided;
@@ -28,8 +23,6 @@ pub(crate) struct Decided;
 pub(crate) struct Layer {
     /// Some `Cors` layer was built inside this one.
     pub(crate) has_inner: bool,
-    /// The data container announcing this layer to inner ones.
-    pub(crate) link: Rc<Extensions>,
     /// This layer has answered (or passed on) a preflight on this worker.
     pub(crate) saw_preflight: Cell<bool>,
     /// The warning about preflights answered elsewhere was logged.
@@ -53,11 +46,8 @@ impl Layer {
             layer.claimed.set(true);
             has_inner = true;
         }
-        let mut link = Extensions::new();
-        link.insert(OuterCors);
         let layer = Rc::new(Layer {
             has_inner,
-            link: Rc::new(link),
             saw_preflight: Cell::new(false),
             warned_unreachable: Cell::new(false),
             claimed: Cell::new(false),

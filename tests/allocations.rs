@@ -230,3 +230,39 @@ async fn a_megabyte_of_request_headers_costs_nothing_in_proportion() {
     println!("normal preflight {n}, 1 MiB Access-Control-Request-Headers {h}");
     assert!(h <= n, "{h} > {n}");
 }
+
+#[actix_rt::test]
+async fn nested_policies_add_no_allocation_either() {
+    use actix_cross_origin::cross_origin;
+    let bare = test::init_service(App::new().service(web::scope("/partner").route(
+        "/items",
+        web::get().to(|| async { HttpResponse::Ok().body("items") }),
+    )))
+    .await;
+    let nested = test::init_service(
+        App::new()
+            .service(
+                web::scope("/partner")
+                    .wrap(cross_origin().origins(["https://partner.example"]))
+                    .route(
+                        "/items",
+                        web::get().to(|| async { HttpResponse::Ok().body("items") }),
+                    ),
+            )
+            .wrap(Cors::default().origins(["https://app.example.com"])),
+    )
+    .await;
+    let partner =
+        || request(Method::GET, &[("origin", "https://partner.example")]).uri("/partner/items");
+    let refused =
+        || request(Method::GET, &[("origin", "https://app.example.com")]).uri("/partner/items");
+    for (name, make) in [
+        ("granted by the scope", partner as fn() -> TestRequest),
+        ("refused by the scope", refused),
+    ] {
+        let without = per_call!(bare, make);
+        let with = per_call!(nested, make);
+        println!("{name}: {with} with two nested policies, {without} without");
+        assert!(with <= without, "{name}: {with} > {without}");
+    }
+}
