@@ -1,12 +1,27 @@
 //! The server the load and throughput scripts drive:
-//! `cargo run --release --example load_server -- <port> [bare|actix-cors]`.
+//! `cargo run --release --example load_server -- <port> [bare|bare-headers|actix-cors]`.
 //!
 //! Serves the same small API on 127.0.0.1:<port>, wrapped in an App-wide policy and a
 //! per-scope one; with `bare`, with no middleware at all; with `actix-cors`, with the same
-//! policies in actix-cors, for comparison. `GET /__rss` answers its resident memory in kB.
+//! policies in actix-cors, for comparison; with `bare-headers`, with no middleware but a
+//! handler that writes the same CORS header fields itself. `GET /__rss` answers its resident memory in kB.
 
 use actix_cross_origin::{cross_origin, Cors};
 use actix_web::{web, App, HttpResponse, HttpServer};
+
+/// With `bare-headers`, the bare App writes the three CORS header fields itself: the cost of
+/// the bytes alone, without any middleware.
+static WRITE_HEADERS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+async fn items() -> HttpResponse {
+    let mut res = HttpResponse::Ok();
+    if WRITE_HEADERS.load(std::sync::atomic::Ordering::Relaxed) {
+        res.insert_header(("access-control-allow-origin", "https://app.example.com"))
+            .insert_header(("access-control-allow-credentials", "true"))
+            .insert_header(("vary", "Origin"));
+    }
+    res.body("[\"apple\",\"pear\"]")
+}
 
 async fn rss() -> HttpResponse {
     // VmRSS from /proc/self/status, in kB; 0 where /proc is missing.
@@ -26,7 +41,8 @@ async fn main() -> std::io::Result<()> {
     let mut args = std::env::args().skip(1);
     let port: u16 = args.next().and_then(|p| p.parse().ok()).unwrap_or(8090);
     let mode = args.next().unwrap_or_default();
-    let bare = mode == "bare";
+    let bare = mode == "bare" || mode == "bare-headers";
+    WRITE_HEADERS.store(mode == "bare-headers", std::sync::atomic::Ordering::Relaxed);
     let workers: usize = std::env::var("WORKERS")
         .ok()
         .and_then(|w| w.parse().ok())
@@ -103,10 +119,7 @@ where
             .route("/feed", web::get().to(|| async { "feed" }))
             .route("/feed", web::put().to(|| async { "saved" })),
     )
-    .route(
-        "/api/items",
-        web::get().to(|| async { HttpResponse::Ok().body("[\"apple\",\"pear\"]") }),
-    )
+    .route("/api/items", web::get().to(items))
     .route("/api/items", web::put().to(|| async { "saved" }))
     .route("/__rss", web::get().to(rss))
 }

@@ -23,14 +23,15 @@ run() { # $1 = port, $2 = bare|ours|actix-cors ; prints requests/s
   stop
 }
 
-bare=(); ours=(); theirs=()
+bare=(); ours=(); theirs=(); bytes=()
 for r in $(seq 1 "$rounds"); do
   bare+=("$(run 18091 bare)")
+  bytes+=("$(run 18094 bare-headers)")
   ours+=("$(run 18092 ours)")
   theirs+=("$(run 18093 actix-cors)")
-  echo "round $r: no middleware ${bare[-1]}, actix-cross-origin ${ours[-1]}, actix-cors ${theirs[-1]} req/s"
+  echo "round $r: no middleware ${bare[-1]}, no middleware writing the same headers ${bytes[-1]}, actix-cross-origin ${ours[-1]}, actix-cors ${theirs[-1]} req/s"
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-mb=$(median "${bare[@]}"); mo=$(median "${ours[@]}"); mt=$(median "${theirs[@]}")
+mb=$(median "${bare[@]}"); mo=$(median "${ours[@]}"); mt=$(median "${theirs[@]}"); mh=$(median "${bytes[@]}")
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", a/b}'; }
-echo "median req/s: no middleware $mb; actix-cross-origin $mo ($(ratio "$mo" "$mb") of it); actix-cors $mt ($(ratio "$mt" "$mb") of it)"
+echo "median req/s: no middleware $mb; no middleware writing the same headers $mh ($(ratio "$mh" "$mb")); actix-cross-origin $mo ($(ratio "$mo" "$mb") of the bare App, $(ratio "$mo" "$mh") of the one writing the headers); actix-cors $mt ($(ratio "$mt" "$mb"), $(ratio "$mt" "$mh"))"

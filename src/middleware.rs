@@ -239,8 +239,8 @@ where
     actix_service::forward_ready!(service);
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
-        // An outer layer may look at what this one answers: mark it as decided. Marking a
-        // pooled response head's extensions costs no allocation once the pool is warm.
+        // A layer built before another may sit inside it: mark what it decides, so that the
+        // outer layer leaves its answer alone (see `nesting`).
         let nested = self.layer.claimed.get();
         let defers = self.layer.has_inner;
         let path = req.match_info().as_str();
