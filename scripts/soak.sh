@@ -5,13 +5,14 @@
 # was after warm-up. Warm-up is three 5 s rounds; its figure is the highest resident size seen
 # after them, since the allocator's footprint moves by several percent from round to round
 # without growing.
-# usage: scripts/soak.sh [seconds, default 60] [connections, default 32]
+# usage: scripts/soak.sh [seconds, default 60] [connections, default 32] [memory tolerance %, default 10]
 # Needs wrk (apt-get install -y wrk). Every run is bounded by its duration; the server is
 # stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-60}
 conns=${2:-32}
+tolerance=${3:-10}
 port=18095
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk"; exit 1; }
 cargo build --quiet --release --example load_server
@@ -41,5 +42,5 @@ echo "resident memory: $warm kB after warm-up (rounds:$samples kB), $after kB af
 fail=0
 [ "$fivexx" -eq 0 ] || { echo "FAIL: server errors"; fail=1; }
 [ "$dropped" -eq 0 ] || { echo "FAIL: dropped connections"; fail=1; }
-awk -v a="$after" -v w="$warm" 'BEGIN {exit !(a <= w * 1.10)}' || { echo "FAIL: memory grew more than 10%"; fail=1; }
+awk -v a="$after" -v w="$warm" -v t="$tolerance" 'BEGIN {exit !(a <= w * (1 + t / 100))}' || { echo "FAIL: memory grew more than $tolerance%"; fail=1; }
 exit "$fail"
