@@ -7,35 +7,13 @@
 //! start-up.
 
 use actix_cross_origin::Cors;
-use actix_web::http::header;
-use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
+use actix_web::{web, App, HttpServer};
+
+#[path = "support/session.rs"]
+mod session;
+use session::{login, me};
 
 const ADDR: (&str, u16) = ("127.0.0.1", 8080);
-
-async fn login() -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((
-            header::SET_COOKIE,
-            "session=demo-user; Path=/; HttpOnly; SameSite=Lax",
-        ))
-        .body("logged in")
-}
-
-async fn me(req: HttpRequest) -> HttpResponse {
-    let session = req
-        .headers()
-        .get(header::COOKIE)
-        .and_then(|c| c.to_str().ok())
-        .and_then(|c| {
-            c.split(';')
-                .map(str::trim)
-                .find_map(|kv| kv.strip_prefix("session="))
-        });
-    match session {
-        Some(user) => HttpResponse::Ok().body(format!("hello, {user}")),
-        None => HttpResponse::Unauthorized().body("no session cookie"),
-    }
-}
 
 #[actix_web::main]
 async fn main() -> std::io::Result<()> {

@@ -10,14 +10,15 @@
 
 #[path = "support/browser.rs"]
 mod browser;
+#[path = "support/session.rs"]
+mod session;
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::time::Duration;
 
 use actix_cross_origin::{cross_origin, Cors};
-use actix_web::http::header;
-use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
+use actix_web::{web, App, HttpResponse, HttpServer};
 use log::{Level, Log, Metadata, Record};
 
 const API: &str = "http://127.0.0.1:8080";
@@ -63,32 +64,6 @@ async fn why() -> HttpResponse {
         .cloned()
         .unwrap_or_default();
     HttpResponse::Ok().content_type("text/plain").body(last)
-}
-
-async fn login() -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((
-            header::SET_COOKIE,
-            "session=demo-user; Path=/; HttpOnly; SameSite=Lax",
-        ))
-        .body("logged in")
-}
-
-async fn me(req: HttpRequest) -> HttpResponse {
-    let user = req
-        .headers()
-        .get(header::COOKIE)
-        .and_then(|c| c.to_str().ok())
-        .and_then(|c| {
-            c.split(';')
-                .map(str::trim)
-                .find_map(|kv| kv.strip_prefix("session="))
-        })
-        .map(str::to_owned);
-    match user {
-        Some(user) => HttpResponse::Ok().body(format!("hello, {user}")),
-        None => HttpResponse::Unauthorized().body("no session cookie"),
-    }
 }
 
 const PAGE: &str = r#"<!doctype html>
@@ -168,8 +143,8 @@ fn start_servers() -> (browser::ServerGuard, browser::ServerGuard) {
                         .route("/items", web::get().to(|| async { r#"["apple","pear"]"# }))
                         .route("/items", web::put().to(|| async { "saved" }))
                         .route("/items", web::delete().to(|| async { "deleted" }))
-                        .route("/login", web::post().to(login))
-                        .route("/me", web::get().to(me))
+                        .route("/login", web::post().to(session::login))
+                        .route("/me", web::get().to(session::me))
                         .route("/why", web::get().to(why)),
                 )
                 .wrap(cors.clone())
