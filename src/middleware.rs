@@ -179,12 +179,18 @@ fn grant_headers(policy: &Policy, grant: &PreflightGrant<'_>, headers: &mut Head
     }
 }
 
-fn log_refused_preflight(refusal: &Refusal<'_>, path: &str) {
-    log::debug!(
-        target: LOG_TARGET,
-        "preflight refused with 403: {refusal}; path {}",
-        Escaped(path.as_bytes())
-    );
+/// The debug line for a refused preflight, with the request's bytes escaped.
+struct RefusedPreflight<'a>(&'a Refusal<'a>, &'a str);
+
+impl std::fmt::Display for RefusedPreflight<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "preflight refused with 403: {}; path {}",
+            self.0,
+            Escaped(self.1.as_bytes())
+        )
+    }
 }
 
 /// Whether an actual request must have been preceded by a preflight (a method browsers do not
@@ -257,19 +263,17 @@ where
                 // layer can follow, so answer here rather than reach the handler.
                 let leaf = req.match_info().unprocessed().is_empty();
                 if defers && !leaf {
+                    // The refusal borrows the request, which routing takes: keep the line.
                     let log_line = match &result {
                         Err(refusal) if log::log_enabled!(target: LOG_TARGET, log::Level::Debug) => {
-                            Some(format!(
-                                "preflight refused with 403: {refusal}; path {}",
-                                Escaped(path.as_bytes())
-                            ))
+                            Some(RefusedPreflight(refusal, path).to_string())
                         }
                         _ => None,
                     };
                     return CorsFuture::deferred(self.service.call(req), answer, nested, log_line);
                 }
                 if let Err(refusal) = &result {
-                    log_refused_preflight(refusal, path);
+                    log::debug!(target: LOG_TARGET, "{}", RefusedPreflight(refusal, path));
                 }
                 if nested {
                     mark_decided(req.request());

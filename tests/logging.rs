@@ -10,9 +10,10 @@ use actix_web::http::header::HeaderValue;
 use common::*;
 use log::Level;
 
-fn debug_lines(logs: &[(Level, String)]) -> Vec<&str> {
+/// The lines logged at `level`.
+fn lines_at(logs: &[(Level, String)], level: Level) -> Vec<&str> {
     logs.iter()
-        .filter(|(l, _)| *l == Level::Debug)
+        .filter(|(l, _)| *l == level)
         .map(|(_, s)| s.as_str())
         .collect()
 }
@@ -42,7 +43,7 @@ async fn each_refusal_logs_one_debug_line_with_its_reason() {
             let _ = call!(app, req);
         })
         .await;
-        let lines = debug_lines(&logs);
+        let lines = lines_at(&logs, Level::Debug);
         assert_eq!(lines.len(), 1, "{lines:?}");
         assert!(lines[0].contains(want), "{:?} lacks {want:?}", lines[0]);
         assert!(lines[0].contains("path \"/items\""), "{}", lines[0]);
@@ -58,7 +59,7 @@ async fn granted_requests_log_nothing() {
         let _ = call!(app, preflight("/items", "https://a.com", "PUT", None));
     })
     .await;
-    assert_eq!(debug_lines(&logs), Vec::<&str>::new());
+    assert_eq!(lines_at(&logs, Level::Debug), Vec::<&str>::new());
 }
 
 #[actix_rt::test]
@@ -72,7 +73,7 @@ async fn request_bytes_cannot_forge_log_lines() {
         let _ = call!(app, req);
     })
     .await;
-    let lines = debug_lines(&logs);
+    let lines = lines_at(&logs, Level::Debug);
     assert_eq!(lines.len(), 1, "{lines:?}");
     let line = lines[0];
     assert!(!line.contains('\n') && !line.contains('\r'), "{line:?}");
@@ -101,11 +102,7 @@ async fn risky_settings_warn_once_at_start_up() {
         }
     })
     .await;
-    let warnings: Vec<&str> = logs
-        .iter()
-        .filter(|(l, _)| *l == Level::Warn)
-        .map(|(_, s)| s.as_str())
-        .collect();
+    let warnings = lines_at(&logs, Level::Warn);
     assert_eq!(warnings.len(), 4, "{warnings:?}");
     for want in [
         "allows no origin",
@@ -183,11 +180,7 @@ async fn a_route_policy_whose_preflights_go_elsewhere_says_so_once() {
         let _ = call!(app, put());
     })
     .await;
-    let warnings: Vec<&str> = logs
-        .iter()
-        .filter(|(l, _)| *l == Level::Warn)
-        .map(|(_, s)| s.as_str())
-        .collect();
+    let warnings = lines_at(&logs, Level::Warn);
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert!(warnings[0].contains("\"/hidden\""), "{}", warnings[0]);
     assert!(
