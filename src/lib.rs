@@ -76,6 +76,7 @@ mod cors;
 mod decision;
 mod error;
 mod headers;
+mod memo;
 mod middleware;
 mod nesting;
 mod options;

@@ -16,6 +16,8 @@ use actix_web::dev::RequestHead;
 use actix_web::http::header::HeaderValue;
 use regex::RegexSet;
 
+use crate::memo::{self, MatcherId};
+
 /// Longest origin we look at: a 64-byte scheme, `://`, a 253-byte host and `:65535`.
 pub(crate) const MAX_ORIGIN_LEN: usize = 64 + 3 + 253 + 6;
 const MAX_SCHEME_LEN: usize = 64;
@@ -569,6 +571,10 @@ impl Hasher for FastHasher {
         self.mix(n as u64);
     }
 
+    fn write_u64(&mut self, n: u64) {
+        self.mix(n);
+    }
+
     fn write_u8(&mut self, n: u8) {
         self.mix(u64::from(n));
     }
@@ -588,6 +594,9 @@ impl FastHasher {
 /// not grow with the number of configured origins.
 #[derive(Clone, Default)]
 pub(crate) struct OriginMatcher {
+    /// Renewed by every change, so that what [`memo`] remembers for this matcher is never
+    /// read for another.
+    id: MatcherId,
     pub(crate) any: bool,
     /// Listed origins, each with its header value ready to send (cloning it never allocates,
     /// whatever buffer the request's own `Origin` lives in).
@@ -619,6 +628,7 @@ impl fmt::Debug for OriginMatcher {
 
 impl OriginMatcher {
     pub(crate) fn add_exact(&mut self, origin: &str) {
+        self.id = MatcherId::fresh();
         // Validated origins are visible ASCII, always a valid header value.
         if let Ok(value) = HeaderValue::from_str(origin) {
             self.exact
@@ -633,6 +643,7 @@ impl OriginMatcher {
         subdomains: bool,
         port: PortRule,
     ) {
+        self.id = MatcherId::fresh();
         let map = if subdomains {
             &mut self.subdomains
         } else {
@@ -645,14 +656,17 @@ impl OriginMatcher {
     }
 
     pub(crate) fn set_regexes(&mut self, set: RegexSet) {
+        self.id = MatcherId::fresh();
         self.regexes = Some(set);
     }
 
     pub(crate) fn set_predicate(&mut self, predicate: Option<OriginPredicate>) {
+        self.id = MatcherId::fresh();
         self.predicate = predicate;
     }
 
     pub(crate) fn set_dynamic_insecure_ok(&mut self, ok: bool) {
+        self.id = MatcherId::fresh();
         self.dynamic_insecure_ok = ok;
     }
 
@@ -700,20 +714,26 @@ impl OriginMatcher {
         if !dynamic && self.hosts.is_empty() && self.subdomains.is_empty() {
             return OriginVerdict::NotListed;
         }
+        // A front end calling again: a pattern or a regex granted these very bytes before.
+        if memo::was_granted(self.id, bytes) {
+            return OriginVerdict::Granted(None);
+        }
         let origin = match parse(bytes) {
             Ok(origin) => origin,
             Err(e) => return OriginVerdict::Malformed(e),
         };
         if self.matches_pattern(&origin) {
+            memo::remember(self.id, bytes);
             return OriginVerdict::Granted(None);
         }
         if !dynamic {
             return OriginVerdict::NotListed;
         }
-        let matched = self
+        let by_regex = self
             .regexes
             .as_ref()
-            .is_some_and(|set| set.is_match(origin.full))
+            .is_some_and(|set| set.is_match(origin.full));
+        let matched = by_regex
             || self
                 .predicate
                 .as_ref()
@@ -723,6 +743,10 @@ impl OriginMatcher {
         } else if !self.dynamic_insecure_ok && !origin.is_secure() {
             OriginVerdict::InsecureRefused
         } else {
+            // A predicate's answer may depend on the rest of the request: never remembered.
+            if by_regex {
+                memo::remember(self.id, bytes);
+            }
             OriginVerdict::Granted(None)
         }
     }
