@@ -4,7 +4,6 @@
 use std::future::{ready, Future, Ready};
 use std::pin::Pin;
 use std::rc::Rc;
-use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use actix_service::{Service, Transform};
@@ -20,7 +19,7 @@ use crate::decision::{
 };
 use crate::headers::{append_vary_origin, Escaped};
 use crate::nesting::{Decided, Layer};
-use crate::policy::{CompiledCors, Policy};
+use crate::policy::{CompiledCors, Policy, PolicyIndex};
 
 const LOG_TARGET: &str = "actix_cross_origin";
 
@@ -39,7 +38,9 @@ where
         ready(match self.compiled() {
             Ok(cors) => Ok(CorsMiddleware {
                 service,
-                cors: Arc::clone(cors),
+                // This worker's own copy: its response futures hold it without atomic
+                // reference counts, which workers would otherwise contend for.
+                cors: Rc::new(CompiledCors::clone(cors)),
                 layer: Layer::register(),
             }),
             Err(e) => {
@@ -65,19 +66,41 @@ where
 /// ```
 pub struct CorsMiddleware<S> {
     service: S,
-    cors: Arc<CompiledCors>,
+    /// The compiled policies, this worker's own copy, so that a response future can hold them
+    /// without an atomic increment.
+    cors: Rc<CompiledCors>,
     layer: Rc<Layer>,
 }
 
+/// A response future's way back to its policy, for the values it only sometimes needs
+/// (exposed headers, the `Allow` of an automatic `OPTIONS` answer).
+#[derive(Clone)]
+struct PolicyHandle {
+    cors: Rc<CompiledCors>,
+    index: PolicyIndex,
+}
+
+impl PolicyHandle {
+    fn policy(&self) -> Option<&Policy> {
+        self.cors.policy(self.index)
+    }
+}
+
 /// Headers stamped on an actual response, owned so they outlive the request's borrow.
+///
+/// Kept small: the response future carries it, and a future that fits in a few words is moved
+/// without a call to `memcpy`.
 #[derive(Clone)]
 struct OwnedStamp {
     allow_origin: Option<HeaderValue>,
+    /// Set when the policy exposes headers or the request is a plain `OPTIONS`.
+    policy: Option<PolicyHandle>,
     credentials: bool,
-    expose_headers: Option<HeaderValue>,
     vary: bool,
     /// An outer layer may look at this response: mark it as decided.
     mark: bool,
+    /// A plain `OPTIONS` no handler answers is answered `200` with `Allow`.
+    automatic_options: bool,
 }
 
 impl OwnedStamp {
@@ -91,7 +114,11 @@ impl OwnedStamp {
                     HeaderValue::from_static("true"),
                 );
             }
-            if let Some(expose) = &self.expose_headers {
+            let expose = self
+                .policy
+                .as_ref()
+                .and_then(|p| p.policy()?.expose_headers.as_ref());
+            if let Some(expose) = expose {
                 headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, expose.clone());
             }
         }
@@ -250,9 +277,9 @@ where
         let nested = self.layer.claimed.get();
         let defers = self.layer.has_inner;
         let path = req.match_info().as_str();
-        let Some(policy) = self.cors.policy_for(path) else {
+        let Some((index, policy)) = self.cors.policy_for(path) else {
             // No policy governs this path: leave the request and its response alone.
-            return CorsFuture::pass(self.service.call(req), None, None, defers);
+            return CorsFuture::pass(self.service.call(req), None, defers);
         };
         let view = RequestView::new(req.head());
         match decide(policy, &view) {
@@ -266,7 +293,7 @@ where
                     // The refusal borrows the request, which routing takes: keep the line.
                     let log_line = match &result {
                         Err(refusal) if log::log_enabled!(target: LOG_TARGET, log::Level::Debug) => {
-                            Some(RefusedPreflight(refusal, path).to_string())
+                            Some(RefusedPreflight(refusal, path).to_string().into_boxed_str())
                         }
                         _ => None,
                     };
@@ -296,15 +323,20 @@ where
                 if nested && !view.origin.is_empty() {
                     self.warn_if_preflights_unreachable(&req);
                 }
+                let needs_policy = automatic_options
+                    || (stamp.allow_origin.is_some() && policy.expose_headers.is_some());
                 let owned = OwnedStamp {
                     allow_origin: stamp.allow_origin.map(AllowOrigin::to_value),
+                    policy: needs_policy.then(|| PolicyHandle {
+                        cors: Rc::clone(&self.cors),
+                        index,
+                    }),
                     credentials: policy.credentials,
-                    expose_headers: policy.expose_headers.clone(),
                     vary: stamp.vary,
                     mark: nested,
+                    automatic_options,
                 };
-                let allow = automatic_options.then(|| policy.allow.clone());
-                CorsFuture::pass(self.service.call(req), Some(owned), allow, defers)
+                CorsFuture::pass(self.service.call(req), Some(owned), defers)
             }
         }
     }
@@ -329,8 +361,6 @@ enum State<F, B> {
     Pass {
         fut: F,
         stamp: Option<OwnedStamp>,
-        /// `Allow` value for an automatic `OPTIONS` answer.
-        automatic_options: Option<HeaderValue>,
         /// An inner layer may have decided already; if it did, leave its answer alone.
         defers: bool,
     },
@@ -339,7 +369,7 @@ enum State<F, B> {
         fut: F,
         answer: Option<HttpResponse>,
         mark: bool,
-        log_line: Option<String>,
+        log_line: Option<Box<str>>,
     },
     Done,
 }
@@ -351,23 +381,13 @@ impl<F, B> CorsFuture<F, B> {
         }
     }
 
-    fn pass(
-        fut: F,
-        stamp: Option<OwnedStamp>,
-        automatic_options: Option<HeaderValue>,
-        defers: bool,
-    ) -> Self {
+    fn pass(fut: F, stamp: Option<OwnedStamp>, defers: bool) -> Self {
         CorsFuture {
-            state: State::Pass {
-                fut,
-                stamp,
-                automatic_options,
-                defers,
-            },
+            state: State::Pass { fut, stamp, defers },
         }
     }
 
-    fn deferred(fut: F, answer: HttpResponse, mark: bool, log_line: Option<String>) -> Self {
+    fn deferred(fut: F, answer: HttpResponse, mark: bool, log_line: Option<Box<str>>) -> Self {
         CorsFuture {
             state: State::Deferred {
                 fut,
@@ -397,18 +417,13 @@ where
         let this = unsafe { self.get_unchecked_mut() };
         let output = match &mut this.state {
             State::Ready(res) => res.take().ok_or_else(polled_after_completion),
-            State::Pass {
-                fut,
-                stamp,
-                automatic_options,
-                defers,
-            } => {
+            State::Pass { fut, stamp, defers } => {
                 // SAFETY: see above; `fut` is not moved while pinned.
                 let result = match unsafe { Pin::new_unchecked(fut) }.poll(cx) {
                     Poll::Ready(result) => result,
                     Poll::Pending => return Poll::Pending,
                 };
-                finish_pass(result, stamp.take(), automatic_options.take(), *defers)
+                finish_pass(result, stamp.take(), *defers)
             }
             State::Deferred {
                 fut,
@@ -453,7 +468,6 @@ fn error_decided_inside<B>(res: &HttpResponse<B>) -> bool {
 fn finish_pass<B: MessageBody>(
     result: Result<ServiceResponse<B>, Error>,
     stamp: Option<OwnedStamp>,
-    automatic_options: Option<HeaderValue>,
     defers: bool,
 ) -> Result<ServiceResponse<EitherBody<B>>, Error> {
     let res = match result {
@@ -478,7 +492,11 @@ fn finish_pass<B: MessageBody>(
     if defers && decided_inside(&res) {
         return Ok(res.map_into_left_body());
     }
-    let mut res = match automatic_options {
+    let allow = stamp
+        .as_ref()
+        .filter(|s| s.automatic_options)
+        .and_then(|s| Some(s.policy.as_ref()?.policy()?.allow.clone()));
+    let mut res = match allow {
         Some(allow)
             if matches!(
                 res.status(),
@@ -507,7 +525,7 @@ fn finish_deferred<B: MessageBody>(
     result: Result<ServiceResponse<B>, Error>,
     answer: HttpResponse,
     mark: bool,
-    log_line: Option<String>,
+    log_line: Option<Box<str>>,
 ) -> Result<ServiceResponse<EitherBody<B>>, Error> {
     match result {
         Ok(res) if decided_inside(&res) => Ok(res.map_into_left_body()),

@@ -117,16 +117,31 @@ pub(crate) struct CompiledCors {
     pub(crate) resources: Vec<(PathGlob, Policy)>,
 }
 
+/// Which of a [`CompiledCors`]'s policies governs a request: 0 for the top-level one, `i + 1`
+/// for resource entry `i`. A number rather than a reference, so that a response future can
+/// name its policy without borrowing the middleware.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PolicyIndex(u32);
+
 impl CompiledCors {
     /// The policy that governs `path` (the path actix routes on), if any.
-    pub(crate) fn policy_for(&self, path: &str) -> Option<&Policy> {
+    pub(crate) fn policy_for(&self, path: &str) -> Option<(PolicyIndex, &Policy)> {
         if self.resources.is_empty() {
-            return self.top.as_ref();
+            return self.top.as_ref().map(|p| (PolicyIndex(0), p));
         }
         self.resources
             .iter()
-            .find(|(glob, _)| glob.matches(path))
-            .map(|(_, policy)| policy)
+            .zip(1..)
+            .find(|((glob, _), _)| glob.matches(path))
+            .map(|((_, policy), i)| (PolicyIndex(i), policy))
+    }
+
+    /// The policy `policy_for` named by `index`.
+    pub(crate) fn policy(&self, index: PolicyIndex) -> Option<&Policy> {
+        match index.0 {
+            0 => self.top.as_ref(),
+            i => self.resources.get(i as usize - 1).map(|(_, p)| p),
+        }
     }
 }
 

@@ -136,3 +136,49 @@ async fn the_glob_is_anchored_at_both_ends() {
         assert_eq!(allow.is_some(), granted, "{path}");
     }
 }
+
+#[actix_rt::test]
+async fn each_resource_stamps_its_own_exposed_headers_and_allow() {
+    let cors = Cors::default()
+        .resources([
+            ResourceOptions {
+                expose_headers: Some(vec!["x-api-total".into()]),
+                methods: Some(vec!["GET".into()]),
+                ..entry("/api/*", &[TRUSTED])
+            },
+            ResourceOptions {
+                expose_headers: Some(vec!["x-admin-audit".into()]),
+                methods: Some(vec!["GET".into(), "DELETE".into()]),
+                ..entry("/admin", &[TRUSTED])
+            },
+        ])
+        .try_build()
+        .unwrap();
+    let app = app!(cors);
+    for (path, exposed) in [("/api/items", "x-api-total"), ("/admin", "x-admin-audit")] {
+        let res = call!(app, get(path, Some(TRUSTED)));
+        assert_eq!(
+            res.headers().get("access-control-expose-headers").unwrap(),
+            exposed,
+            "{path}"
+        );
+        // Refused origins get no exposed headers.
+        let res = call!(app, get(path, Some(EVIL)));
+        assert!(
+            res.headers().get("access-control-expose-headers").is_none(),
+            "{path}"
+        );
+    }
+    // A plain OPTIONS no handler answers gets its own resource's Allow.
+    for (path, allow) in [("/api/items", "GET"), ("/admin", "GET, DELETE")] {
+        let res = call!(
+            app,
+            test::TestRequest::default()
+                .method(actix_web::http::Method::OPTIONS)
+                .uri(path)
+                .insert_header(("Origin", TRUSTED))
+        );
+        assert_eq!(res.status().as_u16(), 200, "{path}");
+        assert_eq!(res.headers().get("allow").unwrap(), allow, "{path}");
+    }
+}
