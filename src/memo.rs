@@ -91,12 +91,11 @@ pub(crate) fn was_granted(matcher: MatcherId, origin: &[u8]) -> bool {
 
 /// Remembers that `matcher` granted `origin` by a pattern or a regex.
 pub(crate) fn remember(matcher: MatcherId, origin: &[u8]) {
-    let Ok(len) = u8::try_from(origin.len()) else {
-        return;
+    // MAX_LEN is below 256, so the length fits the slot's byte.
+    let len = match u8::try_from(origin.len()) {
+        Ok(len) if origin.len() <= MAX_LEN => len,
+        _ => return,
     };
-    if origin.len() > MAX_LEN {
-        return;
-    }
     let i = slot_of(matcher, origin);
     GRANTED.with(|slots| {
         if let Ok(mut slots) = slots.try_borrow_mut() {

@@ -10,19 +10,20 @@ use std::sync::Arc;
 
 use actix_cross_origin::{Cors, ResourceOptions};
 use actix_web::http::header;
-use actix_web::test::TestRequest;
 use common::*;
-
-fn get(origin: &str) -> TestRequest {
-    TestRequest::get()
-        .uri("/items")
-        .insert_header((header::ORIGIN, origin))
-}
 
 fn allow_origin<B>(res: &actix_web::dev::ServiceResponse<B>) -> Option<&str> {
     res.headers()
         .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
         .map(|v| v.to_str().unwrap())
+}
+
+/// The `Access-Control-Allow-Origin` that `$app` answers to a GET /items from `$origin`.
+macro_rules! granted {
+    ($app:expr, $origin:expr) => {{
+        let res = call!($app, get("/items", Some($origin)));
+        allow_origin(&res).map(str::to_owned)
+    }};
 }
 
 #[actix_rt::test]
@@ -50,23 +51,23 @@ async fn a_grant_by_one_policy_is_never_read_by_another() {
         hits
     );
     for round in 0..3 {
-        let res = call!(wide, get("https://app.example.com"));
         assert_eq!(
-            allow_origin(&res),
-            Some("https://app.example.com"),
+            granted!(wide, "https://app.example.com"),
+            Some("https://app.example.com".into()),
             "round {round}"
         );
-        let res = call!(narrow, get("https://app.example.com"));
-        assert_eq!(allow_origin(&res), None, "round {round}: narrow policy");
-        let res = call!(regexes, get("https://app.example.com"));
         assert_eq!(
-            allow_origin(&res),
-            Some("https://app.example.com"),
+            granted!(narrow, "https://app.example.com"),
+            None,
+            "round {round}: narrow policy"
+        );
+        assert_eq!(
+            granted!(regexes, "https://app.example.com"),
+            Some("https://app.example.com".into()),
             "round {round}"
         );
-        let res = call!(narrow, get("https://app.example.com"));
         assert_eq!(
-            allow_origin(&res),
+            granted!(narrow, "https://app.example.com"),
             None,
             "round {round}: after the regex grant"
         );
@@ -95,14 +96,11 @@ async fn resources_of_one_cors_keep_their_own_answers() {
         hits
     );
     for _ in 0..3 {
-        let res = call!(app, get("https://app.example.com"));
-        assert_eq!(allow_origin(&res), Some("https://app.example.com"));
-        let res = call!(
-            app,
-            TestRequest::get()
-                .uri("/vary")
-                .insert_header((header::ORIGIN, "https://app.example.com"))
+        assert_eq!(
+            granted!(app, "https://app.example.com"),
+            Some("https://app.example.com".into())
         );
+        let res = call!(app, get("/vary", Some("https://app.example.com")));
         assert_eq!(
             allow_origin(&res),
             None,
@@ -121,10 +119,11 @@ async fn a_predicate_is_asked_every_time() {
         .try_build()
         .unwrap();
     let app = api!(cors, Hits::default());
-    let first = call!(app, get("https://app.example.com"));
-    assert_eq!(allow_origin(&first), Some("https://app.example.com"));
-    let second = call!(app, get("https://app.example.com"));
-    assert_eq!(allow_origin(&second), None);
+    assert_eq!(
+        granted!(app, "https://app.example.com"),
+        Some("https://app.example.com".into())
+    );
+    assert_eq!(granted!(app, "https://app.example.com"), None);
     assert_eq!(asked.load(Ordering::SeqCst), 2);
 }
 
@@ -137,8 +136,10 @@ async fn near_misses_of_a_remembered_origin_stay_refused() {
             .unwrap(),
         Hits::default()
     );
-    let res = call!(app, get("https://app.example.com"));
-    assert_eq!(allow_origin(&res), Some("https://app.example.com"));
+    assert_eq!(
+        granted!(app, "https://app.example.com"),
+        Some("https://app.example.com".into())
+    );
     for attack in [
         "https://app.example.com.evil.test",
         "https://app.example.co",
@@ -147,12 +148,13 @@ async fn near_misses_of_a_remembered_origin_stay_refused() {
         "https://APP.example.com",
         "https://app.example.com/",
     ] {
-        let res = call!(app, get(attack));
-        assert_eq!(allow_origin(&res), None, "{attack}");
+        assert_eq!(granted!(app, attack), None, "{attack}");
     }
     // And the remembered one still works after the near misses.
-    let res = call!(app, get("https://app.example.com"));
-    assert_eq!(allow_origin(&res), Some("https://app.example.com"));
+    assert_eq!(
+        granted!(app, "https://app.example.com"),
+        Some("https://app.example.com".into())
+    );
 }
 
 #[actix_rt::test]
@@ -166,12 +168,12 @@ async fn a_flood_of_granted_origins_changes_no_answer() {
     );
     for i in 0..500 {
         let origin = format!("https://t{i}.example.com");
-        let res = call!(app, get(&origin));
-        assert_eq!(allow_origin(&res), Some(origin.as_str()));
+        assert_eq!(granted!(app, &origin), Some(origin.clone()));
         let refused = format!("https://t{i}.example.org");
-        let res = call!(app, get(&refused));
-        assert_eq!(allow_origin(&res), None, "{refused}");
+        assert_eq!(granted!(app, &refused), None, "{refused}");
     }
-    let res = call!(app, get("https://t0.example.com"));
-    assert_eq!(allow_origin(&res), Some("https://t0.example.com"));
+    assert_eq!(
+        granted!(app, "https://t0.example.com"),
+        Some("https://t0.example.com".into())
+    );
 }
