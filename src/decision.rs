@@ -13,7 +13,7 @@ use actix_web::http::Method;
 
 use crate::headers::{self, Escaped, RequestHeadersError};
 use crate::origin::{self, OriginVerdict, SyntaxError};
-use crate::policy::Policy;
+use crate::policy::{Policy, WithoutOrigin};
 
 /// `Access-Control-Request-Private-Network` (Private Network Access draft).
 pub(crate) const REQUEST_PRIVATE_NETWORK: HeaderName =
@@ -41,16 +41,21 @@ pub(crate) struct RequestView<'a> {
 impl<'a> RequestView<'a> {
     pub(crate) fn new(head: &'a RequestHead) -> Self {
         let h = &head.headers;
+        let origin = match h.get_all(header::ORIGIN).as_slice() {
+            // An empty `Origin:` is no Origin: it is never echoed.
+            [one] if one.is_empty() => &[],
+            lines => lines,
+        };
         let mut view = RequestView {
             method: &head.method,
-            origin: h.get_all(header::ORIGIN).as_slice(),
+            origin,
             request_method: &[],
             request_headers: &[],
             private_network: false,
             head,
         };
         // Only an OPTIONS request can be a preflight; spare every other request the lookups.
-        if head.method == Method::OPTIONS && !view.origin.is_empty() {
+        if head.method == Method::OPTIONS {
             view.request_method = h.get_all(header::ACCESS_CONTROL_REQUEST_METHOD).as_slice();
             view.request_headers = h.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS).as_slice();
             view.private_network = h
@@ -60,11 +65,18 @@ impl<'a> RequestView<'a> {
         view
     }
 
-    /// `OPTIONS` with `Origin` and `Access-Control-Request-Method`.
+    /// `OPTIONS` with `Origin` and `Access-Control-Request-Method` (Fetch standard, section
+    /// 3.2.2, "CORS-preflight request").
     pub(crate) fn is_preflight(&self) -> bool {
         *self.method == Method::OPTIONS
             && !self.origin.is_empty()
             && !self.request_method.is_empty()
+    }
+
+    /// `OPTIONS` with `Access-Control-Request-Method` but no `Origin`: what a developer sends
+    /// with curl to see the preflight answer. No browser sends it.
+    fn is_preflight_without_origin(&self) -> bool {
+        *self.method == Method::OPTIONS && self.origin.is_empty() && !self.request_method.is_empty()
     }
 }
 
@@ -109,6 +121,7 @@ pub(crate) struct Stamp<'a> {
 /// Why a request was refused; borrows the offending request bytes for the log line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Refusal<'a> {
+    OriginMissing,
     OriginRepeated,
     OriginMalformed(&'a [u8], SyntaxError),
     OriginNotAllowed(&'a [u8]),
@@ -126,6 +139,7 @@ pub(crate) enum Refusal<'a> {
 impl fmt::Display for Refusal<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
+            Refusal::OriginMissing => f.write_str("the request has no Origin header"),
             Refusal::OriginRepeated => f.write_str("the request has more than one Origin header"),
             Refusal::OriginMalformed(o, e) => {
                 write!(f, "origin {} is malformed: {}", Escaped(o), e.describe())
@@ -184,7 +198,8 @@ pub(crate) enum Decision<'a> {
 
 /// Decides what to do with a request under `policy`.
 pub(crate) fn decide<'a>(policy: &'a Policy, req: &RequestView<'a>) -> Decision<'a> {
-    if req.is_preflight() {
+    if req.is_preflight() || (req.is_preflight_without_origin() && policy.without_origin.is_some())
+    {
         return Decision::Preflight(preflight(policy, req));
     }
     let automatic_options = *req.method == Method::OPTIONS && policy.automatic_options;
@@ -194,9 +209,9 @@ pub(crate) fn decide<'a>(policy: &'a Policy, req: &RequestView<'a>) -> Decision<
         let send = policy.always_send || !req.origin.is_empty();
         (send.then_some(AllowOrigin::Any), None)
     } else if req.origin.is_empty() {
-        // Not a CORS request. flask-cors's always_send: only a constant `*` can be sent.
-        let any = policy.always_send && policy.origins.any && !policy.credentials;
-        (any.then_some(AllowOrigin::Any), None)
+        // Not a CORS request. flask-cors's always_send: only a value that does not depend on
+        // the origin can be sent.
+        (without_origin(policy), None)
     } else {
         match check_origin(policy, req) {
             Ok(allow) => (Some(allow), None),
@@ -213,12 +228,21 @@ pub(crate) fn decide<'a>(policy: &'a Policy, req: &RequestView<'a>) -> Decision<
     }
 }
 
+fn without_origin(policy: &Policy) -> Option<AllowOrigin<'_>> {
+    match policy.without_origin.as_ref()? {
+        WithoutOrigin::Any => Some(AllowOrigin::Any),
+        WithoutOrigin::Listed(origin) => Some(AllowOrigin::Echo(origin)),
+    }
+}
+
 fn check_origin<'a>(
     policy: &'a Policy,
     req: &RequestView<'a>,
 ) -> Result<AllowOrigin<'a>, Refusal<'a>> {
     let value = match req.origin {
         [one] => one,
+        // A preflight without Origin is decided only when `without_origin` answers it.
+        [] => return without_origin(policy).ok_or(Refusal::OriginMissing),
         _ => return Err(Refusal::OriginRepeated),
     };
     let bytes = value.as_bytes();
@@ -343,7 +367,8 @@ mod tests {
             (b"https://x.b.example.com:8443", None),
             (b"http://localhost.evil.io", None),
             (b"null", None),
-            (b"", None),
+            // An empty Origin is no Origin: always_send answers the one listed origin.
+            (b"", Some(b"https://a.example.com")),
             (b"\xff\xfe", None),
         ];
         for (origin, want) in cases {
@@ -536,8 +561,21 @@ mod tests {
         let got = run(&quiet, Method::GET, &[], |d| granted_origin(&d));
         assert_eq!(got, None);
 
-        let list = policy(listed(&["https://a.com"]));
-        let got = run(&list, Method::GET, &[], |d| granted_origin(&d));
+        // One listed origin is the answer to every request without Origin (Fetch's advice for
+        // a static origin); several are not, as one of them would be arbitrary.
+        let one = policy(listed(&["https://a.com"]));
+        for headers in [&[][..], &[("origin", &b""[..])]] {
+            let got = run(&one, Method::GET, headers, |d| granted_origin(&d));
+            assert_eq!(got.as_deref(), Some(&b"https://a.com"[..]));
+        }
+        let two = policy(listed(&["https://a.com", "https://b.com"]));
+        let got = run(&two, Method::GET, &[], |d| granted_origin(&d));
+        assert_eq!(got, None);
+        let quiet_one = policy(CorsOptions {
+            always_send: false,
+            ..listed(&["https://a.com"])
+        });
+        let got = run(&quiet_one, Method::GET, &[], |d| granted_origin(&d));
         assert_eq!(got, None);
     }
 

@@ -44,6 +44,11 @@ pub enum ProblemKind {
     InvalidRegex,
     /// A regex with a `.` that matches any character where a literal dot was meant.
     UnescapedDotInRegex,
+    /// A regex with a wildcard directly before a host label (`.*example\.com`), which admits
+    /// an attacker's domain that ends with yours (`evilexample.com`).
+    RegexCrossesLabel,
+    /// A regex that matches the text `*`, written where "any origin" was meant.
+    RegexMatchesWildcard,
     /// A method that is not an HTTP token.
     InvalidMethod,
     /// CONNECT, TRACE or TRACK, which browsers never allow in CORS.

@@ -82,6 +82,7 @@ mod nesting;
 mod options;
 mod origin;
 mod policy;
+mod regex_lint;
 mod validate;
 
 pub use crate::cors::{cross_origin, Cors};

@@ -101,11 +101,28 @@ struct OwnedStamp {
     mark: bool,
     /// A plain `OPTIONS` no handler answers is answered `200` with `Allow`.
     automatic_options: bool,
+    /// A granted preflight handed to the handler (`automatic_options` off): the fields of the
+    /// preflight answer beyond the origin's. Only that mode pays for the allocation.
+    preflight_fields: Option<Box<HeaderMap>>,
 }
 
 impl OwnedStamp {
     fn apply<T>(&self, res: &mut HttpResponse<T>) {
         let headers = res.headers_mut();
+        if headers.contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN) {
+            // The handler answered CORS itself, as flask-cors and Spring let it: its explicit
+            // answer wins, whole.
+            log::debug!(
+                target: LOG_TARGET,
+                "the response already has Access-Control-Allow-Origin: its CORS fields are left as the handler set them"
+            );
+            return;
+        }
+        if let Some(fields) = &self.preflight_fields {
+            for (name, value) in fields.iter() {
+                headers.append(name.clone(), value.clone());
+            }
+        }
         if let Some(origin) = &self.allow_origin {
             headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
             if self.credentials {
@@ -206,6 +223,31 @@ fn grant_headers(policy: &Policy, grant: &PreflightGrant<'_>, headers: &mut Head
     }
 }
 
+/// The stamp for a preflight handed to the handler because `automatic_options` is off
+/// (flask-cors's `@cross_origin(automatic_options=False)`; rs/cors calls it "options
+/// passthrough"): the handler's answer keeps its status and gets the preflight's CORS fields
+/// when the preflight is granted, only `Vary` when it is refused.
+fn handed_preflight(
+    policy: &Policy,
+    result: &Result<PreflightGrant<'_>, Refusal<'_>>,
+    mark: bool,
+) -> OwnedStamp {
+    let preflight_fields = result.as_ref().ok().map(|grant| {
+        let mut fields = HeaderMap::new();
+        grant_headers(policy, grant, &mut fields);
+        Box::new(fields)
+    });
+    OwnedStamp {
+        allow_origin: None,
+        policy: None,
+        credentials: false,
+        vary: policy.vary,
+        mark,
+        automatic_options: false,
+        preflight_fields,
+    }
+}
+
 /// The debug line for a refused preflight, with the request's bytes escaped.
 struct RefusedPreflight<'a>(&'a Refusal<'a>, &'a str);
 
@@ -283,6 +325,14 @@ where
         };
         let view = RequestView::new(req.head());
         match decide(policy, &view) {
+            Decision::Preflight(result) if !policy.automatic_options => {
+                self.layer.saw_preflight.set(true);
+                if let Err(refusal) = &result {
+                    log::debug!(target: LOG_TARGET, "{}", RefusedPreflight(refusal, path));
+                }
+                let stamp = handed_preflight(policy, &result, nested);
+                CorsFuture::pass(self.service.call(req), Some(stamp), defers)
+            }
             Decision::Preflight(result) => {
                 self.layer.saw_preflight.set(true);
                 let answer = preflight_response(policy, &result);
@@ -335,6 +385,7 @@ where
                     vary: stamp.vary,
                     mark: nested,
                     automatic_options,
+                    preflight_fields: None,
                 };
                 CorsFuture::pass(self.service.call(req), Some(owned), defers)
             }

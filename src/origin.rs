@@ -680,6 +680,15 @@ impl OriginMatcher {
             && self.predicate.is_none()
     }
 
+    /// The one listed origin, when exactly one origin is listed (patterns, regexes and a
+    /// predicate aside).
+    pub(crate) fn single_listed(&self) -> Option<&HeaderValue> {
+        match self.exact.len() {
+            1 => self.exact.values().next(),
+            _ => None,
+        }
+    }
+
     /// Whether the answer is the same for every origin (only "any origin" is).
     pub(crate) fn is_static(&self) -> bool {
         self.any

@@ -41,9 +41,23 @@ pub(crate) struct Policy {
     pub(crate) max_age: Option<HeaderValue>,
     /// Add `Vary: Origin` (configured on, and the answer depends on the origin).
     pub(crate) vary: bool,
+    /// What a request without an `Origin` is answered (flask-cors's `always_send`).
+    pub(crate) without_origin: Option<WithoutOrigin>,
+    /// Whether an answer of `*` to every request is sent also without an `Origin`.
     pub(crate) always_send: bool,
     pub(crate) automatic_options: bool,
     pub(crate) private_network: bool,
+}
+
+/// The `Access-Control-Allow-Origin` sent, with `always_send`, to a request that has no
+/// `Origin` (or an empty one). Only a value that does not depend on the origin can be sent.
+#[derive(Debug, Clone)]
+pub(crate) enum WithoutOrigin {
+    /// `*`: any origin is allowed, without credentials.
+    Any,
+    /// The policy's one listed origin: the Fetch standard's advice for a static origin, so
+    /// that a cached answer still works for the origin it serves.
+    Listed(HeaderValue),
 }
 
 impl Policy {

@@ -8,7 +8,8 @@ use crate::error::{ConfigError, ConfigProblem, ProblemKind};
 use crate::headers::{self, AllowedHeaders};
 use crate::options::{CorsOptions, DEFAULT_METHODS};
 use crate::origin::{self, OriginMatcher, OriginPredicate, PortRule, SyntaxError};
-use crate::policy::{AllowedMethods, CompiledCors, PathGlob, Policy};
+use crate::policy::{AllowedMethods, CompiledCors, PathGlob, Policy, WithoutOrigin};
+use crate::regex_lint::{self, Finding};
 
 /// Longest `max_age` any browser honours (Firefox); Chromium caps at 7200, WebKit at 600.
 pub(crate) const MAX_AGE_LIMIT: u64 = 86_400;
@@ -135,10 +136,17 @@ fn compile_policy(
         None => Vec::new(),
     };
     let mut matcher = OriginMatcher::default();
-    for entry in &origin_list {
+    // flask-cors reads an `origins` entry with regex syntax as a regex: so do we (matched
+    // against the whole origin, and linted like `origin_regexes`).
+    let entries = origin_list.len();
+    let (regex_entries, origin_list): (Vec<&str>, Vec<&str>) = origin_list
+        .iter()
+        .map(String::as_str)
+        .partition(|entry| looks_like_regex(entry));
+    for entry in origin_list {
         compile_origin(
             entry,
-            origin_list.len(),
+            entries,
             credentials,
             insecure_ok,
             &opt("origins"),
@@ -175,7 +183,17 @@ fn compile_policy(
             prefix
         ));
     }
-    compile_regexes(&o.origin_regexes, &opt("origin_regexes"), &mut matcher, c);
+    let regex_option = opt("origin_regexes");
+    let regexes: Vec<(String, &str)> = regex_entries
+        .iter()
+        .map(|re| (opt("origins"), *re))
+        .chain(
+            o.origin_regexes
+                .iter()
+                .map(|re| (regex_option.clone(), re.as_str())),
+        )
+        .collect();
+    compile_regexes(&regexes, &mut matcher, c);
     matcher.set_predicate(predicate.cloned());
     matcher.set_dynamic_insecure_ok(!credentials || insecure_ok);
     if matcher.grants_nothing() {
@@ -228,7 +246,16 @@ fn compile_policy(
     }
 
     let send_wildcard = o.send_wildcard && matcher.any && !credentials;
-    let depends_on_origin = !(matcher.any && send_wildcard);
+    // `*` for every request is the one answer that does not depend on the Origin; without
+    // always_send, whether `*` is sent depends on whether an Origin came.
+    let depends_on_origin = !(matcher.any && send_wildcard && o.always_send);
+    let without_origin = match (o.always_send, matcher.any) {
+        (false, _) => None,
+        (true, true) => (!credentials).then_some(WithoutOrigin::Any),
+        (true, false) => matcher
+            .single_listed()
+            .map(|v| WithoutOrigin::Listed(v.clone())),
+    };
     if !o.vary_header && depends_on_origin && !matcher.grants_nothing() {
         c.warnings.push(format!(
             "{prefix}vary_header is off although the answer depends on the Origin: a shared cache may serve one origin's answer to another"
@@ -248,10 +275,21 @@ fn compile_policy(
         expose_headers,
         max_age,
         vary: o.vary_header && depends_on_origin,
+        without_origin,
         always_send: o.always_send,
         automatic_options: o.automatic_options,
         private_network: o.allow_private_network,
     })
+}
+
+/// Whether an `origins` entry is written as a regex (flask-cors accepts regexes there):
+/// escapes, anchors, groups or classes. Anything else is an origin or one of the patterns
+/// `https://*.example.com` and `http://localhost:*`, and is refused with a fix if it is not.
+fn looks_like_regex(entry: &str) -> bool {
+    // `[` right after the scheme opens an IPv6 address, not a class.
+    let ipv6 = entry.find("://[").map(|i| i + 3);
+    let class = entry.match_indices('[').any(|(i, _)| Some(i) != ipv6);
+    class || entry.contains(['\\', '^', '$', '('])
 }
 
 /// Validates one `origins` entry and adds it to the matcher.
@@ -461,73 +499,49 @@ fn report_syntax(entry: &str, e: SyntaxError, option: &str, c: &mut Collector) {
     );
 }
 
-/// Finds `.` outside escapes and character classes that is not followed by a quantifier:
-/// almost always a literal dot written without its backslash (`api.example.com` also matches
-/// `apiXexample.com`). Returns the regex with those dots escaped, when there are any.
-fn unescaped_dots(re: &str) -> Option<String> {
-    let bytes = re.as_bytes();
-    let mut out = String::with_capacity(re.len() + 4);
-    let (mut i, mut in_class, mut found) = (0, false, false);
-    while i < bytes.len() {
-        let b = bytes[i];
-        match b {
-            b'\\' => {
-                out.push_str(&re[i..(i + 2).min(re.len())]);
-                i += 2;
-                continue;
-            }
-            b'[' if !in_class => in_class = true,
-            b']' if in_class => in_class = false,
-            b'.' if !in_class => {
-                let quantified = matches!(bytes.get(i + 1), Some(b'*' | b'+' | b'?' | b'{'));
-                if !quantified {
-                    found = true;
-                    out.push_str("\\.");
-                    i += 1;
-                    continue;
-                }
-            }
-            _ => {}
-        }
-        // Copy one whole character (regexes may hold non-ASCII text).
-        let len = re[i..].chars().next().map_or(1, char::len_utf8);
-        out.push_str(&re[i..i + len]);
-        i += len;
-    }
-    found.then_some(out)
-}
-
-fn compile_regexes(list: &[String], option: &str, matcher: &mut OriginMatcher, c: &mut Collector) {
+/// Compiles the origin regexes, each `(option, regex)`, into one set matched against the
+/// whole origin, refusing the ones that compile but let an attacker through.
+fn compile_regexes(list: &[(String, &str)], matcher: &mut OriginMatcher, c: &mut Collector) {
     if list.is_empty() {
         return;
     }
     let mut ok = true;
     let mut wrapped = Vec::with_capacity(list.len());
-    for re in list {
+    for (option, re) in list {
         let full = format!("^(?:{re})$");
-        if let Err(e) = Regex::new(&full) {
-            ok = false;
+        let compiled = match Regex::new(&full) {
+            Ok(compiled) => compiled,
+            Err(e) => {
+                ok = false;
+                c.problem(
+                    option,
+                    Some(re),
+                    ProblemKind::InvalidRegex,
+                    &format!("does not compile: {}", e.to_string().replace('\n', " ")),
+                    "fix the regex syntax (Rust regex crate; no look-around or backreferences)"
+                        .into(),
+                );
+                continue;
+            }
+        };
+        let before = c.problems.len();
+        if compiled.is_match("*") {
             c.problem(
                 option,
                 Some(re),
-                ProblemKind::InvalidRegex,
-                &format!("does not compile: {}", e.to_string().replace('\n', " ")),
-                "fix the regex syntax (Rust regex crate; no look-around or backreferences)".into(),
+                ProblemKind::RegexMatchesWildcard,
+                "matches the text \"*\", so it was probably meant as \"any origin\"",
+                "write origins = [\"*\"] to allow any origin, or a regex that names your domain, such as \"https://([a-z0-9-]+\\.)*example\\.com\"".into(),
             );
-            continue;
         }
-        if let Some(fixed) = unescaped_dots(re) {
+        for finding in regex_lint::lint(re) {
+            lint_problem(option, re, finding, c);
+        }
+        if c.problems.len() == before {
+            wrapped.push(full);
+        } else {
             ok = false;
-            c.problem(
-                option,
-                Some(re),
-                ProblemKind::UnescapedDotInRegex,
-                "has a `.` that matches any character, so look-alike hosts match too",
-                format!("escape literal dots: {fixed:?}"),
-            );
-            continue;
         }
-        wrapped.push(full);
     }
     if !ok {
         return;
@@ -535,11 +549,37 @@ fn compile_regexes(list: &[String], option: &str, matcher: &mut OriginMatcher, c
     match RegexSetBuilder::new(&wrapped).build() {
         Ok(set) => matcher.set_regexes(set),
         Err(e) => c.problem(
-            option,
+            "origin_regexes",
             None,
             ProblemKind::InvalidRegex,
             &format!("the regexes do not compile together: {e}"),
             "use fewer or simpler regexes".into(),
+        ),
+    }
+}
+
+fn lint_problem(option: &str, re: &str, finding: Finding, c: &mut Collector) {
+    match finding {
+        Finding::UnescapedDot(fixed) => c.problem(
+            option,
+            Some(re),
+            ProblemKind::UnescapedDotInRegex,
+            "has a `.` that matches any character, so look-alike hosts match too",
+            format!("escape literal dots: {fixed:?}"),
+        ),
+        Finding::CrossesLabel(fixed) => c.problem(
+            option,
+            Some(re),
+            ProblemKind::RegexCrossesLabel,
+            "has a wildcard directly before a host label, so an attacker's domain that ends with yours matches (\".*example\\.com\" admits evilexample.com)",
+            format!("match whole labels: {fixed:?}, or use the pattern \"https://*.example.com\" in origins"),
+        ),
+        Finding::SpansPublicSuffix(suffix) => c.problem(
+            option,
+            Some(re),
+            ProblemKind::PublicSuffixPattern,
+            &format!("has a wildcard over the public suffix {suffix:?}: anyone can register a site under it"),
+            "name your own domain, such as \"https://([a-z0-9-]+\\.)*example\\.com\"".into(),
         ),
     }
 }
@@ -707,25 +747,4 @@ fn compile_expose_headers(
     HeaderValue::from_str(&names.join(", "))
         .ok()
         .map(headers::shared)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn unescaped_dot_lint() {
-        assert_eq!(
-            unescaped_dots(r"https://api.example.com").as_deref(),
-            Some(r"https://api\.example\.com")
-        );
-        assert_eq!(unescaped_dots(r"https://api\.example\.com"), None);
-        assert_eq!(unescaped_dots(r"https://.*\.example\.com"), None);
-        assert_eq!(unescaped_dots(r"https://[a-z.]+\.example\.com"), None);
-        assert_eq!(unescaped_dots(r"https://a.+\.com"), None);
-        assert_eq!(
-            unescaped_dots(r"https://é.x\.com").as_deref(),
-            Some(r"https://é\.x\.com")
-        );
-    }
 }

@@ -188,11 +188,18 @@ async fn credentials_are_sent_only_to_granted_origins() {
         Some("true")
     );
     assert_eq!(acao(&res).as_deref(), Some(APP));
-    for req in [get("/items", Some(EVIL)), get("/items", None)] {
-        let res = call!(app, req);
-        assert_eq!(one(&res, "access-control-allow-credentials"), None);
-        assert_eq!(acao(&res), None);
-    }
+    let res = call!(app, get("/items", Some(EVIL)));
+    assert_eq!(one(&res, "access-control-allow-credentials"), None);
+    assert_eq!(acao(&res), None);
+    // Without an Origin, always_send answers the one listed origin, credentials included, as
+    // flask-cors does: a cached copy then still works for that origin.
+    let res = call!(app, get("/items", None));
+    assert_eq!(acao(&res).as_deref(), Some(APP));
+    assert_eq!(
+        one(&res, "access-control-allow-credentials").as_deref(),
+        Some("true")
+    );
+    assert_eq!(vary_origin_count(&res), 1);
 }
 
 #[actix_rt::test]
@@ -251,11 +258,25 @@ async fn always_send_governs_requests_without_origin() {
     assert_eq!(acao(&res), None);
     assert_eq!(vary_origin_count(&res), 1);
 
-    // With a list nothing can be sent without an Origin, but the answer still depends on it.
+    // One listed origin is sent without an Origin (flask-cors's always_send); the answer
+    // still depends on the Origin, so Vary says so.
     let app = api!(listed(), Hits::default());
+    for req in [get("/items", None), get("/items", Some(""))] {
+        let res = call!(app, req);
+        assert_eq!(acao(&res).as_deref(), Some(APP));
+        assert_eq!(vary_origin_count(&res), 1);
+    }
+    // Several: one of them would be arbitrary, so none is sent.
+    let app = api!(
+        Cors::default().origins([APP, "https://other.example"]),
+        Hits::default()
+    );
     let res = call!(app, get("/items", None));
     assert!(!has_cors_headers(&res));
     assert_eq!(vary_origin_count(&res), 1);
+    let app = api!(listed().always_send(false), Hits::default());
+    let res = call!(app, get("/items", None));
+    assert!(!has_cors_headers(&res));
 }
 
 #[actix_rt::test]
@@ -289,10 +310,26 @@ async fn vary_in_all_its_cases() {
 }
 
 #[actix_rt::test]
-async fn a_handler_set_allow_origin_is_replaced_not_duplicated() {
-    let app = api!(listed(), Hits::default());
-    let res = call!(app, get("/acao", Some(APP)));
-    assert_eq!(acao(&res).as_deref(), Some(APP));
+async fn a_handler_that_answers_cors_itself_wins() {
+    // As in flask-cors and Spring: the handler's explicit Access-Control-Allow-Origin is kept,
+    // with no field of the policy's added beside it, and the debug log says so.
+    let app = api!(listed().supports_credentials(true), Hits::default());
+    let lines = logged(async {
+        for origin in [Some(APP), Some(EVIL), None] {
+            let res = call!(app, get("/acao", origin));
+            assert_eq!(acao(&res).as_deref(), Some("https://handler.example"));
+            assert_eq!(one(&res, "access-control-allow-credentials"), None);
+            assert_eq!(vary_origin_count(&res), 0);
+        }
+    })
+    .await;
+    let kept = lines
+        .iter()
+        .filter(|(level, line)| {
+            *level == log::Level::Debug && line.contains("already has Access-Control-Allow-Origin")
+        })
+        .count();
+    assert_eq!(kept, 3, "{lines:?}");
 }
 
 #[actix_rt::test]

@@ -32,7 +32,6 @@ fn cors() -> Cors {
 fn hostile_origins() -> Vec<Vec<u8>> {
     let mut v: Vec<Vec<u8>> = [
         &b"null"[..],
-        b"",
         b" ",
         b"https://app.example.com ",
         b" https://app.example.com",
@@ -102,6 +101,36 @@ async fn hostile_origins_are_never_granted() {
         assert_eq!(res.status(), StatusCode::FORBIDDEN, "{show}");
         assert!(!has_cors_headers(&res), "{show}");
     }
+}
+
+#[actix_rt::test]
+async fn an_empty_origin_is_no_origin_and_is_never_echoed() {
+    // `Origin:` with nothing after it is treated as no Origin (as flask-cors does): the answer
+    // is the one a request without Origin gets (with always_send, the policy's one listed
+    // origin), never an empty Access-Control-Allow-Origin.
+    let app = api!(cors(), Hits::default());
+    let empty = HeaderValue::from_static("");
+    let res = call!(
+        app,
+        TestRequest::get()
+            .uri("/items")
+            .insert_header(("origin", empty.clone()))
+    );
+    assert_eq!(acao(&res).as_deref(), Some(APP));
+    let res = call!(
+        app,
+        preflight("/items", APP, "PUT", None).insert_header(("origin", empty.clone()))
+    );
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(acao(&res).as_deref(), Some(APP));
+    let quiet = api!(cors().always_send(false), Hits::default());
+    let res = call!(
+        quiet,
+        TestRequest::get()
+            .uri("/items")
+            .insert_header(("origin", empty))
+    );
+    assert!(!has_cors_headers(&res));
 }
 
 #[actix_rt::test]

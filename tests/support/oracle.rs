@@ -14,6 +14,10 @@ pub fn app_policy(cors: actix_cross_origin::Cors) -> actix_cross_origin::Cors {
     .allow_headers(["content-type", "x-token"])
 }
 
+/// What the App policy answers a request without `Origin` (or with an empty one): with
+/// `always_send` (the default) and exactly one listed origin, that origin.
+pub const ANSWER_WITHOUT_ORIGIN: &[u8] = b"https://app.example.com";
+
 /// Whether the credentialed App policy may grant `origin` (an oracle written independently
 /// of the library: plain string tests on a value already known to be one of a few shapes).
 pub fn app_policy_grants(origin: &[u8]) -> bool {
