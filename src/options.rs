@@ -93,6 +93,12 @@ pub struct CorsOptions {
     pub dangerously_allow_insecure_origins: bool,
     /// Per-path policies, tried in order; the first whose `path` glob matches decides. When
     /// non-empty, a path no entry matches gets no CORS at all, as in flask-cors.
+    ///
+    /// With serde, `resources` may also be written as flask-cors writes it, an object keyed by
+    /// path (`{"/api/*": {"origins": "..."}, "*": {}}`); its entries are then tried in
+    /// flask-cors's order: paths without `*` first, then the ones with more `/`, then the
+    /// longer ones, ties in the order written.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "de::resources"))]
     pub resources: Vec<ResourceOptions>,
 }
 
@@ -348,8 +354,9 @@ fn env_problem(key: &str, value: &str, message: &str, fix: &str) -> ConfigProble
 
 #[cfg(feature = "serde")]
 mod de {
-    //! A list may be written as one string (split at commas) or as a list of strings.
-    use serde::de::{Deserializer, SeqAccess, Visitor};
+    //! A list may be written as one string (split at commas) or as a list of strings;
+    //! `resources` as a list or as flask-cors's object keyed by path.
+    use serde::de::{Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
     use std::fmt;
 
     struct ListVisitor;
@@ -372,6 +379,57 @@ mod de {
             }
             Ok(out)
         }
+    }
+
+    struct ResourcesVisitor;
+
+    impl<'de> Visitor<'de> for ResourcesVisitor {
+        type Value = Vec<super::ResourceOptions>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a list of resources, or an object keyed by path")
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some(entry) = seq.next_element()? {
+                out.push(entry);
+            }
+            Ok(out)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out: Vec<super::ResourceOptions> = Vec::new();
+            while let Some((path, mut entry)) =
+                map.next_entry::<String, super::ResourceOptions>()?
+            {
+                if !entry.path.is_empty() && entry.path != path {
+                    return Err(A::Error::custom(format!(
+                        "resource {path:?} also names the path {:?}; leave \"path\" out when resources are keyed by path",
+                        entry.path
+                    )));
+                }
+                entry.path = path;
+                out.push(entry);
+            }
+            // flask-cors's order for a dict (its fix of CVE-2024-6839): the most specific
+            // first. A stable sort keeps the written order among equals.
+            out.sort_by_key(|e| {
+                let p = &e.path;
+                (
+                    p.contains('*'),
+                    std::cmp::Reverse(p.matches('/').count()),
+                    std::cmp::Reverse(p.len()),
+                )
+            });
+            Ok(out)
+        }
+    }
+
+    pub(super) fn resources<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Vec<super::ResourceOptions>, D::Error> {
+        d.deserialize_any(ResourcesVisitor)
     }
 
     pub(super) fn list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {

@@ -95,26 +95,39 @@ pub(crate) fn compile(
 }
 
 fn check_glob(path: &str, option: &str, c: &mut Collector) -> bool {
-    let bad = if !path.starts_with('/') {
-        Some("does not start with /")
+    // Every path actix routes on starts with `/`: a glob that starts with anything else but
+    // `*` can never match one.
+    let bad = if !path.starts_with(['/', '*']) {
+        Some((
+            "starts with neither / nor *, so it never matches a path (paths start with /)",
+            format!("write it from the root, such as \"/{path}\", or \"*\" for every path"),
+        ))
     } else if path.bytes().any(|b| b < b' ' || b == 0x7f) {
-        Some("contains a control character")
+        Some((
+            "contains a control character",
+            "write a path glob such as \"/api/*\"; * matches any run of characters".into(),
+        ))
     } else {
         None
     };
-    match bad {
-        Some(msg) => {
-            c.problem(
-                option,
-                Some(path),
-                ProblemKind::InvalidResourcePath,
-                msg,
-                "write a path glob such as \"/api/*\"; * matches any run of characters".into(),
-            );
-            false
-        }
-        None => true,
+    if let Some((msg, fix)) = bad {
+        c.problem(
+            option,
+            Some(path),
+            ProblemKind::InvalidResourcePath,
+            msg,
+            fix,
+        );
+        return false;
     }
+    if path.contains(".*") {
+        // A regex habit from flask-cors, where resource keys are regexes.
+        c.warnings.push(format!(
+            "{option} {path:?} contains \".*\", which a glob reads as a literal dot followed by any run; in a glob * alone matches any run of characters: write {:?}",
+            path.replace(".*", "*")
+        ));
+    }
+    true
 }
 
 fn compile_policy(

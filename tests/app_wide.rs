@@ -373,6 +373,107 @@ async fn automatic_options_answers_plain_options_nobody_answers() {
 }
 
 #[actix_rt::test]
+async fn automatic_options_off_hands_preflights_to_the_handler() {
+    // flask-cors's @cross_origin(automatic_options=False), rs/cors's "options passthrough":
+    // the handler answers the preflight, and the middleware adds the preflight's fields.
+    let hits = Hits::default();
+    let app = api!(
+        listed()
+            .automatic_options(false)
+            .methods(["GET", "PUT"])
+            .max_age(600),
+        hits
+    );
+    let res = call!(
+        app,
+        preflight("/options-handler", APP, "PUT", Some("x-token"))
+    );
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(acao(&res).as_deref(), Some(APP));
+    assert_eq!(
+        one(&res, "access-control-allow-methods").as_deref(),
+        Some("GET, PUT")
+    );
+    assert_eq!(
+        one(&res, "access-control-allow-headers").as_deref(),
+        Some("x-token")
+    );
+    assert_eq!(one(&res, "access-control-max-age").as_deref(), Some("600"));
+    assert_eq!(vary_origin_count(&res), 1);
+    assert_eq!(actix_web::test::read_body(res).await, "own options");
+    assert_eq!(hits.get(), 1, "the handler answered the preflight");
+
+    // Refused: the handler still answers (status untouched), without CORS fields.
+    for req in [
+        preflight("/options-handler", EVIL, "PUT", None),
+        preflight("/options-handler", APP, "DELETE", None),
+    ] {
+        let res = call!(app, req);
+        assert_eq!(res.status(), StatusCode::OK);
+        assert!(!has_cors_headers(&res));
+        assert_eq!(vary_origin_count(&res), 1);
+    }
+    assert_eq!(hits.get(), 3);
+
+    // A route without an OPTIONS handler fails the preflight, as routing answers it.
+    let res = call!(app, preflight("/items", APP, "PUT", None));
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(hits.get(), 3);
+}
+
+#[actix_rt::test]
+async fn star_only_when_an_origin_came_varies_on_origin() {
+    // send_wildcard without always_send: `*` is sent only when an Origin came, so whether it
+    // is sent depends on the Origin and caches must know.
+    let app = api!(
+        Cors::default().send_wildcard(true).always_send(false),
+        Hits::default()
+    );
+    let res = call!(app, get("/items", Some(APP)));
+    assert_eq!(acao(&res).as_deref(), Some("*"));
+    assert_eq!(vary_origin_count(&res), 1);
+    let res = call!(app, get("/items", None));
+    assert_eq!(acao(&res), None);
+    assert_eq!(vary_origin_count(&res), 1);
+    // With always_send, `*` goes to everyone and nothing varies.
+    let app = api!(Cors::default().send_wildcard(true), Hits::default());
+    for origin in [Some(APP), None] {
+        let res = call!(app, get("/items", origin));
+        assert_eq!(acao(&res).as_deref(), Some("*"));
+        assert_eq!(vary_origin_count(&res), 0);
+    }
+}
+
+#[actix_rt::test]
+async fn regexes_in_origins_match_whole_labels_only() {
+    // A label-crossing regex is refused at start-up; its fix, given in the error, grants the
+    // domain and its subdomains and nothing that merely ends with it.
+    let err = Cors::default()
+        .origins([r"^https://.*example\.com$"])
+        .try_build()
+        .unwrap_err();
+    let fixed = r"^https://([a-z0-9-]+\.)*example\.com$";
+    assert!(
+        err.problems()[0].fix().contains(&format!("{fixed:?}")),
+        "{err}"
+    );
+    let app = api!(Cors::default().origins([fixed]), Hits::default());
+    for (origin, granted) in [
+        ("https://example.com", true),
+        ("https://a.example.com", true),
+        ("https://a.b.example.com", true),
+        ("https://evilexample.com", false),
+        ("https://example.com.evil.io", false),
+        ("http://a.example.com", false),
+    ] {
+        let res = call!(app, get("/items", Some(origin)));
+        let want = granted.then_some(origin);
+        assert_eq!(acao(&res).as_deref(), want, "{origin}");
+        assert_eq!(vary_origin_count(&res), 1);
+    }
+}
+
+#[actix_rt::test]
 async fn private_network_access_is_opt_in() {
     let pna =
         |req: TestRequest| req.insert_header(("access-control-request-private-network", "true"));

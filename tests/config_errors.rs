@@ -187,6 +187,37 @@ fn every_refused_configuration_names_its_fix() {
             r#""https://.*\\.example\\.com""#,
         ),
         (
+            Cors::default().origin_regexes([r"^https://.*example\.com$"]),
+            ProblemKind::RegexCrossesLabel,
+            "origin_regexes",
+            r#""^https://([a-z0-9-]+\\.)*example\\.com$""#,
+        ),
+        (
+            // flask-cors reads regexes in `origins`; so do we, with the same lints.
+            o(&[r"https://\w+example\.com"]),
+            ProblemKind::RegexCrossesLabel,
+            "origins",
+            "https://*.example.com",
+        ),
+        (
+            Cors::default().origin_regexes([r"https://.+\.com"]),
+            ProblemKind::PublicSuffixPattern,
+            "origin_regexes",
+            "name your own domain",
+        ),
+        (
+            Cors::default().origin_regexes([r"(https://app\.example\.com|\*)"]),
+            ProblemKind::RegexMatchesWildcard,
+            "origin_regexes",
+            "origins = [\"*\"]",
+        ),
+        (
+            o(&["^.*$"]),
+            ProblemKind::RegexMatchesWildcard,
+            "origins",
+            "origins = [\"*\"]",
+        ),
+        (
             Cors::default().methods(["GE T"]),
             ProblemKind::InvalidMethod,
             "methods",
@@ -376,6 +407,16 @@ fn valid_configurations_are_accepted() {
         Cors::default()
             .origin_regexes([r"https://.+\.example\.com"])
             .supports_credentials(true),
+        Cors::default().origin_regexes([
+            r"^https://([a-z0-9-]+\.)*example\.com$",
+            r"https://.*-preview\.example\.com",
+            r"http://localhost:.*",
+        ]),
+        Cors::default().origins([
+            r"https://[a-z0-9-]+\.example\.com",
+            "https://a.com",
+            "http://[::1]:8080",
+        ]),
         Cors::default()
             .allow_origin_fn(|_, _| true)
             .supports_credentials(true),

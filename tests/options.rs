@@ -133,6 +133,29 @@ mod serde_options {
     }
 
     #[test]
+    fn resources_keyed_by_path_like_flask_cors() {
+        // flask-cors's dict form, in the order a user might write it: tried most specific
+        // first, as flask-cors sorts a dict.
+        let o: CorsOptions = serde_json::from_str(
+            r#"{"resources": {
+                "*": {"origins": "https://any.example"},
+                "/api/*": {"origins": "https://api.example"},
+                "/api/v1/*": {"origins": "https://v1.example"},
+                "/api/items": {"origins": "https://items.example"},
+                "/x/*": {}
+            }}"#,
+        )
+        .unwrap();
+        let order: Vec<&str> = o.resources.iter().map(|r| r.path.as_str()).collect();
+        assert_eq!(order, ["/api/items", "/api/v1/*", "/api/*", "/x/*", "*"]);
+        assert!(Cors::from_options(o).is_ok());
+        // A path in the key and another in the entry is a contradiction.
+        let bad = r#"{"resources": {"/api/*": {"path": "/other/*"}}}"#;
+        let err = serde_json::from_str::<CorsOptions>(bad).unwrap_err();
+        assert!(err.to_string().contains("leave \"path\" out"), "{err}");
+    }
+
+    #[test]
     fn left_out_keys_take_defaults() {
         let o: CorsOptions = serde_json::from_str("{}").unwrap();
         assert_eq!(o, CorsOptions::default());

@@ -182,3 +182,22 @@ async fn each_resource_stamps_its_own_exposed_headers_and_allow() {
         assert_eq!(res.headers().get("allow").unwrap(), allow, "{path}");
     }
 }
+
+#[actix_rt::test]
+async fn a_star_glob_matches_every_path_as_in_flask_cors() {
+    // flask-cors users write resources={r"*": {...}} as well as r"/*".
+    let app = app!(Cors::default().resources([entry("/api/*", &[EVIL]), entry("*", &[TRUSTED])]));
+    for path in ["/admin", "/service+path", "/"] {
+        let (_, _, allow) = fetch!(app, path, TRUSTED);
+        assert_eq!(allow.as_deref(), Some(TRUSTED), "{path}");
+    }
+    let (_, _, allow) = fetch!(app, "/api/x", EVIL);
+    assert_eq!(allow.as_deref(), Some(EVIL));
+    // A glob that starts with neither / nor * can never match a routed path: refused.
+    let err = Cors::default()
+        .resources([entry("api/*", &[TRUSTED])])
+        .try_build()
+        .unwrap_err();
+    assert_eq!(err.problems().len(), 1);
+    assert!(err.problems()[0].fix().contains("\"/api/*\""), "{err}");
+}
