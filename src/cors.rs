@@ -198,6 +198,8 @@ impl Cors {
     }
 
     /// Sets regexes matched against the whole origin (flask-cors regex `origins`, but anchored).
+    /// Regexes that admit look-alike hosts (`.*example\.com`, an unescaped `.`, a wildcard over
+    /// a public suffix, one matching `*`) are refused with their fix.
     ///
     /// ```
     /// use actix_cross_origin::Cors;
@@ -351,27 +353,60 @@ impl Cors {
         self.edit(|o| o.vary_header = on)
     }
 
-    /// Sends CORS headers to requests without an `Origin` (flask-cors `always_send`; on by
-    /// default). Only a constant `*` can be sent then.
+    /// Sends `Access-Control-Allow-Origin` to requests without an `Origin`, or with an empty
+    /// one (flask-cors `always_send`; on by default). Only a value that does not depend on the
+    /// origin is sent then: `*` when any origin is allowed without credentials, or the origin
+    /// itself when exactly one is listed. An empty `Origin` is never echoed.
     ///
     /// ```
     /// use actix_cross_origin::Cors;
+    /// use actix_web::{test, web, App};
     ///
-    /// let cors = Cors::default().always_send(false).try_build().unwrap();
-    /// # drop(cors);
+    /// # actix_rt::System::new().block_on(async {
+    /// let cors = Cors::default().origins(["https://app.example.com"]);
+    /// let app = test::init_service(App::new().wrap(cors).route("/", web::get().to(|| async { "ok" }))).await;
+    /// let res = test::call_service(&app, test::TestRequest::get().uri("/").to_request()).await;
+    /// assert_eq!(res.headers().get("access-control-allow-origin").unwrap(), "https://app.example.com");
+    ///
+    /// let quiet = Cors::default().origins(["https://app.example.com"]).always_send(false);
+    /// let app = test::init_service(App::new().wrap(quiet).route("/", web::get().to(|| async { "ok" }))).await;
+    /// let res = test::call_service(&app, test::TestRequest::get().uri("/").to_request()).await;
+    /// assert!(!res.headers().contains_key("access-control-allow-origin"));
+    /// # });
     /// ```
     pub fn always_send(self, on: bool) -> Self {
         self.edit(|o| o.always_send = on)
     }
 
-    /// Answers a plain `OPTIONS` that no handler answers (flask-cors `automatic_options`; on by
-    /// default).
+    /// Answers preflights in the middleware, and a plain `OPTIONS` that no handler answers
+    /// with 200 and `Allow` (flask-cors `automatic_options`; on by default).
+    ///
+    /// Off, both go to the route's own handlers (flask-cors's
+    /// `@cross_origin(automatic_options=False)`): a granted preflight's CORS fields are added to
+    /// the handler's answer, whose status is kept; a refused one gets none.
     ///
     /// ```
     /// use actix_cross_origin::Cors;
+    /// use actix_web::{http::Method, test, web, App, HttpResponse};
     ///
-    /// let cors = Cors::default().automatic_options(false).try_build().unwrap();
-    /// # drop(cors);
+    /// # actix_rt::System::new().block_on(async {
+    /// let cors = Cors::default().origins(["https://app.example.com"]).automatic_options(false);
+    /// let app = test::init_service(App::new().wrap(cors).route(
+    ///     "/items",
+    ///     web::route().method(Method::OPTIONS).to(|| async { HttpResponse::Ok().body("mine") }),
+    /// ))
+    /// .await;
+    /// let preflight = test::TestRequest::default()
+    ///     .method(Method::OPTIONS)
+    ///     .uri("/items")
+    ///     .insert_header(("Origin", "https://app.example.com"))
+    ///     .insert_header(("Access-Control-Request-Method", "PUT"))
+    ///     .to_request();
+    /// let res = test::call_service(&app, preflight).await;
+    /// assert_eq!(res.status(), 200);
+    /// assert_eq!(res.headers().get("access-control-allow-origin").unwrap(), "https://app.example.com");
+    /// assert_eq!(test::read_body(res).await, "mine");
+    /// # });
     /// ```
     pub fn automatic_options(self, on: bool) -> Self {
         self.edit(|o| o.automatic_options = on)

@@ -58,14 +58,17 @@
 //!
 //! # How it decides
 //!
-//! - A request without `Origin` is not a CORS request; with `always_send` it still gets
-//!   `Access-Control-Allow-Origin: *` when the policy allows any origin without credentials.
+//! - A request without `Origin` (or with an empty one) is not a CORS request; with
+//!   `always_send` it still gets the `Access-Control-Allow-Origin` that does not depend on an
+//!   origin: `*` when any origin is allowed without credentials, or the one listed origin.
 //! - `OPTIONS` with `Origin` and `Access-Control-Request-Method` is a preflight, answered by
 //!   the middleware itself: 204 with the CORS headers, or 403 without them. The handler never
-//!   runs for a preflight.
+//!   runs for a preflight, unless `automatic_options` is off: then the route's `OPTIONS`
+//!   handler answers it and a granted preflight's fields are added.
 //! - Anything else with `Origin` is an actual request: the handler always runs (CORS is not
 //!   authorization), and the response, errors included, gets the CORS headers when the origin
-//!   is granted. `Vary: Origin` is added whenever the answer depends on the origin.
+//!   is granted. `Vary: Origin` is added whenever the answer depends on the origin. A handler
+//!   that sets `Access-Control-Allow-Origin` itself keeps its answer whole.
 //!
 //! Every refusal is logged at `debug` level under the target `actix_cross_origin`, with the
 //! reason and the request's bytes escaped.

@@ -52,6 +52,9 @@ pub struct CorsOptions {
     /// `https://app.example.com`, or patterns `https://*.example.com` (one or more labels, not
     /// the apex) and `http://localhost:*` (any port, including none). `[]` allows none by list.
     ///
+    /// An entry written as a regex (with `\`, `^`, `$`, `(` or `[`, or a quantifier and no
+    /// scheme) is one, as in flask-cors, and is treated as in `origin_regexes`.
+    ///
     /// `None` (left out) means `"*"`, except when `origin_regexes` or a predicate is given:
     /// then only those decide.
     #[cfg_attr(feature = "serde", serde(deserialize_with = "de::opt_list"))]
@@ -79,11 +82,14 @@ pub struct CorsOptions {
     pub send_wildcard: bool,
     /// Add `Vary: Origin` to responses whose CORS headers depend on the origin. Default: true.
     pub vary_header: bool,
-    /// Send CORS headers on responses to requests without an `Origin` (only `*` can be sent
-    /// then). Default: true.
+    /// Answer requests without an `Origin` (or with an empty one) with the
+    /// `Access-Control-Allow-Origin` that does not depend on one: `*` when any origin is
+    /// allowed without credentials, or the one listed origin. Default: true.
     pub always_send: bool,
-    /// Answer a plain `OPTIONS` (not a preflight) that no handler answers with 200 and an
-    /// `Allow` header, instead of 404 or 405. Default: true.
+    /// Answer preflights in the middleware, and a plain `OPTIONS` that no handler answers
+    /// with 200 and an `Allow` header, instead of 404 or 405. Off, both go to the route's
+    /// handlers, and a granted preflight's CORS fields are added to the handler's answer.
+    /// Default: true.
     pub automatic_options: bool,
     /// Answer `Access-Control-Request-Private-Network: true` with
     /// `Access-Control-Allow-Private-Network: true`. Default: false.

@@ -296,13 +296,16 @@ fn compile_policy(
 }
 
 /// Whether an `origins` entry is written as a regex (flask-cors accepts regexes there):
-/// escapes, anchors, groups or classes. Anything else is an origin or one of the patterns
+/// escapes, anchors, groups, classes, or quantifiers without a scheme (`.*`). Anything else is
+/// an origin or one of the patterns
 /// `https://*.example.com` and `http://localhost:*`, and is refused with a fix if it is not.
 fn looks_like_regex(entry: &str) -> bool {
     // `[` right after the scheme opens an IPv6 address, not a class.
     let ipv6 = entry.find("://[").map(|i| i + 3);
     let class = entry.match_indices('[').any(|(i, _)| Some(i) != ipv6);
-    class || entry.contains(['\\', '^', '$', '('])
+    // Without a scheme, a quantifier can only be regex syntax (`.*`, flask-cors's "any").
+    let bare_quantifier = !entry.contains("://") && entry.contains(['*', '+', '?']) && entry != "*";
+    class || bare_quantifier || entry.contains(['\\', '^', '$', '('])
 }
 
 /// Validates one `origins` entry and adds it to the matcher.

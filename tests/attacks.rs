@@ -101,6 +101,38 @@ fn rows() -> Vec<(&'static str, Cors, Outcome)> {
             Refused(ProblemKind::UnescapedDotInRegex),
         ),
         (
+            "regex wildcard running into the registrable label",
+            re(&[r"^https://.*example\.com$"]),
+            Refused(ProblemKind::RegexCrossesLabel),
+        ),
+        (
+            "the same in origins, as flask-cors users write it",
+            o(&[r"https://[^.]*example\.com"]),
+            Refused(ProblemKind::RegexCrossesLabel),
+        ),
+        (
+            "regex wildcard over a public suffix",
+            re(&[r"https://.+\.com"]),
+            Refused(ProblemKind::PublicSuffixPattern),
+        ),
+        (
+            "\"any origin\" written as a regex",
+            o(&[".*"]),
+            Refused(ProblemKind::RegexMatchesWildcard),
+        ),
+        (
+            "regex matching whole labels",
+            o(&[r"^https://([a-z0-9-]+\.)*example\.com$"]),
+            Guarded {
+                attacks: &[
+                    b"https://evilexample.com",
+                    b"https://example.com.evil.io",
+                    b"https://a.example.com.evil.io",
+                ],
+                legit: &["https://example.com", "https://a.example.com"],
+            },
+        ),
+        (
             "escaped regex",
             re(&[r"https://www\.example\.com"]),
             Guarded {
