@@ -3,12 +3,21 @@
 flask-cors, with what it answered.
 
 Run it with scripts/flask-parity.sh, which makes the virtualenv (flask-cors pinned) and writes
-tests/parity/flask_cors.json. The Rust test tests/parity.rs replays every pair through an actix
-App built from the same options and compares what a browser would conclude.
+tests/parity/flask_cors.json. The Rust test tests/flask_parity.rs replays every pair through an
+actix App built from the same options and compares what a browser would conclude.
 
 The pairs come from a seeded generator, not from flask-cors's own tests: every option is tried
 alone with each of its values, then random combinations of several options, each against a
 battery of requests of every kind.
+
+The fixture is one JSON object, deduplicated to stay small:
+- configs: {mode: "app" | "decorator", options: flask-cors's keyword arguments, flask_error:
+  the ValueError flask-cors raised for them, or null};
+- requests: [method, path, Origin, ACRM, ACRH, private network (0/1), credentials (0/1)];
+- fields: [name, value], the name lowercased without "access-control-";
+- responses: [status, [field index, ...]];
+- pairs: [config index, request index, response index (null when flask-cors refused the
+  configuration)].
 """
 
 import importlib.metadata

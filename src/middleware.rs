@@ -102,45 +102,55 @@ struct OwnedStamp {
     /// A plain `OPTIONS` no handler answers is answered `200` with `Allow`.
     automatic_options: bool,
     /// A granted preflight handed to the handler (`automatic_options` off): the fields of the
-    /// preflight answer beyond the origin's. Only that mode pays for the allocation.
+    /// preflight answer beyond the origin and credentials. Only that mode allocates them.
     preflight_fields: Option<Box<HeaderMap>>,
 }
 
 impl OwnedStamp {
     fn apply<T>(&self, res: &mut HttpResponse<T>) {
         let headers = res.headers_mut();
-        if headers.contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN) {
-            // The handler answered CORS itself, as flask-cors and Spring let it: its explicit
-            // answer wins, whole.
-            log::debug!(
-                target: LOG_TARGET,
-                "the response already has Access-Control-Allow-Origin: its CORS fields are left as the handler set them"
+        if let Some(origin) = &self.allow_origin {
+            // Inserting tells whether the handler had answered CORS itself, at no extra lookup.
+            let mut earlier = headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
+            if let Some(first) = earlier.next() {
+                // As flask-cors and Spring let it, the handler's explicit answer wins, whole.
+                headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, first);
+                for more in earlier {
+                    headers.append(header::ACCESS_CONTROL_ALLOW_ORIGIN, more);
+                }
+                log::debug!(
+                    target: LOG_TARGET,
+                    "the response already has Access-Control-Allow-Origin: its CORS fields are left as the handler set them"
+                );
+            } else {
+                self.grant(headers);
+            }
+        }
+        if self.vary {
+            // Also beside a handler's own answer, which may depend on the Origin as well.
+            append_vary_origin(headers);
+        }
+    }
+
+    /// The fields that go with a granted `Access-Control-Allow-Origin`.
+    fn grant(&self, headers: &mut HeaderMap) {
+        if self.credentials {
+            headers.insert(
+                header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+                HeaderValue::from_static("true"),
             );
-            return;
+        }
+        let expose = self
+            .policy
+            .as_ref()
+            .and_then(|p| p.policy()?.expose_headers.as_ref());
+        if let Some(expose) = expose {
+            headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, expose.clone());
         }
         if let Some(fields) = &self.preflight_fields {
             for (name, value) in fields.iter() {
                 headers.append(name.clone(), value.clone());
             }
-        }
-        if let Some(origin) = &self.allow_origin {
-            headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
-            if self.credentials {
-                headers.insert(
-                    header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
-                    HeaderValue::from_static("true"),
-                );
-            }
-            let expose = self
-                .policy
-                .as_ref()
-                .and_then(|p| p.policy()?.expose_headers.as_ref());
-            if let Some(expose) = expose {
-                headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, expose.clone());
-            }
-        }
-        if self.vary {
-            append_vary_origin(headers);
         }
     }
 }
@@ -232,15 +242,19 @@ fn handed_preflight(
     result: &Result<PreflightGrant<'_>, Refusal<'_>>,
     mark: bool,
 ) -> OwnedStamp {
-    let preflight_fields = result.as_ref().ok().map(|grant| {
+    let grant = result.as_ref().ok();
+    let preflight_fields = grant.map(|grant| {
         let mut fields = HeaderMap::new();
         grant_headers(policy, grant, &mut fields);
+        // The stamp writes these two itself, as on any granted answer.
+        fields.remove(header::ACCESS_CONTROL_ALLOW_ORIGIN);
+        fields.remove(header::ACCESS_CONTROL_ALLOW_CREDENTIALS);
         Box::new(fields)
     });
     OwnedStamp {
-        allow_origin: None,
+        allow_origin: grant.map(|g| g.allow_origin.to_value()),
         policy: None,
-        credentials: false,
+        credentials: policy.credentials,
         vary: policy.vary,
         mark,
         automatic_options: false,
