@@ -8,10 +8,10 @@ use std::task::{Context, Poll};
 
 use actix_service::{Service, Transform};
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
-use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::dev::{RequestHead, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderMap, HeaderValue};
 use actix_web::http::{Method, StatusCode};
-use actix_web::{Error, HttpMessage, HttpResponse};
+use actix_web::{Error, HttpMessage, HttpRequest, HttpResponse};
 
 use crate::cors::Cors;
 use crate::decision::{
@@ -101,13 +101,15 @@ struct OwnedStamp {
     mark: bool,
     /// A plain `OPTIONS` no handler answers is answered `200` with `Allow`.
     automatic_options: bool,
-    /// A granted preflight handed to the handler (`automatic_options` off): the fields of the
-    /// preflight answer beyond the origin and credentials. Only that mode allocates them.
-    preflight_fields: Option<Box<HeaderMap>>,
+    /// A granted preflight handed to the handler (`automatic_options` off): its other fields
+    /// are decided again from the request when the handler has answered, rather than carried.
+    handed_preflight: bool,
 }
 
 impl OwnedStamp {
-    fn apply<T>(&self, res: &mut HttpResponse<T>) {
+    /// Stamps `res`; `head` is the request's, when there is one (an error rendered further
+    /// out has none).
+    fn apply<T>(&self, res: &mut HttpResponse<T>, head: Option<&RequestHead>) {
         let headers = res.headers_mut();
         if let Some(origin) = &self.allow_origin {
             // Inserting tells whether the handler had answered CORS itself, at no extra lookup.
@@ -123,7 +125,7 @@ impl OwnedStamp {
                     "the response already has Access-Control-Allow-Origin: its CORS fields are left as the handler set them"
                 );
             } else {
-                self.grant(headers);
+                self.grant(headers, head);
             }
         }
         if self.vary {
@@ -133,23 +135,24 @@ impl OwnedStamp {
     }
 
     /// The fields that go with a granted `Access-Control-Allow-Origin`.
-    fn grant(&self, headers: &mut HeaderMap) {
+    fn grant(&self, headers: &mut HeaderMap, head: Option<&RequestHead>) {
         if self.credentials {
             headers.insert(
                 header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
                 HeaderValue::from_static("true"),
             );
         }
-        let expose = self
-            .policy
-            .as_ref()
-            .and_then(|p| p.policy()?.expose_headers.as_ref());
-        if let Some(expose) = expose {
-            headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, expose.clone());
-        }
-        if let Some(fields) = &self.preflight_fields {
-            for (name, value) in fields.iter() {
-                headers.append(name.clone(), value.clone());
+        let Some(policy) = self.policy.as_ref().and_then(PolicyHandle::policy) else {
+            return;
+        };
+        if !self.handed_preflight {
+            if let Some(expose) = &policy.expose_headers {
+                headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, expose.clone());
+            }
+        } else if let Some(head) = head {
+            // The same pure decision as when the preflight came in, on the same request.
+            if let Decision::Preflight(Ok(grant)) = decide(policy, &RequestView::new(head)) {
+                preflight_fields(policy, &grant, headers);
             }
         }
     }
@@ -213,6 +216,11 @@ fn grant_headers(policy: &Policy, grant: &PreflightGrant<'_>, headers: &mut Head
             HeaderValue::from_static("true"),
         );
     }
+    preflight_fields(policy, grant, headers);
+}
+
+/// The fields only a preflight's answer carries.
+fn preflight_fields(policy: &Policy, grant: &PreflightGrant<'_>, headers: &mut HeaderMap) {
     let methods = policy
         .allow_methods
         .clone()
@@ -238,28 +246,20 @@ fn grant_headers(policy: &Policy, grant: &PreflightGrant<'_>, headers: &mut Head
 /// passthrough"): the handler's answer keeps its status and gets the preflight's CORS fields
 /// when the preflight is granted, only `Vary` when it is refused.
 fn handed_preflight(
-    policy: &Policy,
+    handle: PolicyHandle,
     result: &Result<PreflightGrant<'_>, Refusal<'_>>,
     mark: bool,
-) -> OwnedStamp {
-    let grant = result.as_ref().ok();
-    let preflight_fields = grant.map(|grant| {
-        let mut fields = HeaderMap::new();
-        grant_headers(policy, grant, &mut fields);
-        // The stamp writes these two itself, as on any granted answer.
-        fields.remove(header::ACCESS_CONTROL_ALLOW_ORIGIN);
-        fields.remove(header::ACCESS_CONTROL_ALLOW_CREDENTIALS);
-        Box::new(fields)
-    });
-    OwnedStamp {
-        allow_origin: grant.map(|g| g.allow_origin.to_value()),
-        policy: None,
+) -> Option<OwnedStamp> {
+    let policy = handle.policy()?;
+    Some(OwnedStamp {
+        allow_origin: result.as_ref().ok().map(|g| g.allow_origin.to_value()),
         credentials: policy.credentials,
         vary: policy.vary,
         mark,
         automatic_options: false,
-        preflight_fields,
-    }
+        handed_preflight: true,
+        policy: Some(handle),
+    })
 }
 
 /// The debug line for a refused preflight, with the request's bytes escaped.
@@ -344,8 +344,12 @@ where
                 if let Err(refusal) = &result {
                     log::debug!(target: LOG_TARGET, "{}", RefusedPreflight(refusal, path));
                 }
-                let stamp = handed_preflight(policy, &result, nested);
-                CorsFuture::pass(self.service.call(req), Some(stamp), defers)
+                let handle = PolicyHandle {
+                    cors: Rc::clone(&self.cors),
+                    index,
+                };
+                let stamp = handed_preflight(handle, &result, nested);
+                CorsFuture::pass(self.service.call(req), stamp, defers)
             }
             Decision::Preflight(result) => {
                 self.layer.saw_preflight.set(true);
@@ -399,7 +403,7 @@ where
                     vary: stamp.vary,
                     mark: nested,
                     automatic_options,
-                    preflight_fields: None,
+                    handed_preflight: false,
                 };
                 CorsFuture::pass(self.service.call(req), Some(owned), defers)
             }
@@ -543,7 +547,7 @@ fn finish_pass<B: MessageBody>(
             if let Some(stamp) = stamp {
                 err.add_response_mapper(move |mut res| {
                     if !(defers && error_decided_inside(&res)) {
-                        stamp.apply(&mut res);
+                        stamp.apply(&mut res, None);
                         if stamp.mark {
                             res.extensions_mut().insert(Decided);
                         }
@@ -578,7 +582,9 @@ fn finish_pass<B: MessageBody>(
         _ => res.map_into_left_body(),
     };
     if let Some(stamp) = &stamp {
-        stamp.apply(res.response_mut());
+        // Only a preflight handed to the handler reads the request again.
+        let req = stamp.handed_preflight.then(|| res.request().clone());
+        stamp.apply(res.response_mut(), req.as_ref().map(HttpRequest::head));
         if stamp.mark {
             mark_decided(res.request());
         }
