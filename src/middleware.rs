@@ -135,6 +135,7 @@ impl OwnedStamp {
     }
 
     /// The fields that go with a granted `Access-Control-Allow-Origin`.
+    #[inline]
     fn grant(&self, headers: &mut HeaderMap, head: Option<&RequestHead>) {
         if self.credentials {
             headers.insert(
