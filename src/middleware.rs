@@ -109,23 +109,14 @@ struct OwnedStamp {
 impl OwnedStamp {
     /// Stamps `res`; `head` is the request's, when there is one (an error rendered further
     /// out has none).
-    fn apply<T>(&self, res: &mut HttpResponse<T>, head: Option<&RequestHead>) {
-        let headers = res.headers_mut();
+    fn apply(&self, headers: &mut HeaderMap, head: Option<&RequestHead>) {
         if let Some(origin) = &self.allow_origin {
             // Inserting tells whether the handler had answered CORS itself, at no extra lookup.
-            let mut earlier = headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
-            if let Some(first) = earlier.next() {
-                // As flask-cors and Spring let it, the handler's explicit answer wins, whole.
-                headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, first);
-                for more in earlier {
-                    headers.append(header::ACCESS_CONTROL_ALLOW_ORIGIN, more);
-                }
-                log::debug!(
-                    target: LOG_TARGET,
-                    "the response already has Access-Control-Allow-Origin: its CORS fields are left as the handler set them"
-                );
-            } else {
+            let earlier = headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
+            if earlier.is_empty() {
                 self.grant(headers, head);
+            } else {
+                keep_handlers_answer(headers, earlier);
             }
         }
         if self.vary {
@@ -135,7 +126,6 @@ impl OwnedStamp {
     }
 
     /// The fields that go with a granted `Access-Control-Allow-Origin`.
-    #[inline]
     fn grant(&self, headers: &mut HeaderMap, head: Option<&RequestHead>) {
         if self.credentials {
             headers.insert(
@@ -151,11 +141,33 @@ impl OwnedStamp {
                 headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, expose.clone());
             }
         } else if let Some(head) = head {
-            // The same pure decision as when the preflight came in, on the same request.
-            if let Decision::Preflight(Ok(grant)) = decide(policy, &RequestView::new(head)) {
-                preflight_fields(policy, &grant, headers);
-            }
+            handed_preflight_fields(policy, head, headers);
         }
+    }
+}
+
+/// Puts back the `Access-Control-Allow-Origin` a handler set itself, which the stamp's insert
+/// replaced: as flask-cors and Spring let it, the handler's explicit answer wins, whole.
+#[cold]
+fn keep_handlers_answer(headers: &mut HeaderMap, mut earlier: impl Iterator<Item = HeaderValue>) {
+    if let Some(first) = earlier.next() {
+        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, first);
+    }
+    for more in earlier {
+        headers.append(header::ACCESS_CONTROL_ALLOW_ORIGIN, more);
+    }
+    log::debug!(
+        target: LOG_TARGET,
+        "the response already has Access-Control-Allow-Origin: its CORS fields are left as the handler set them"
+    );
+}
+
+/// The preflight fields for the handler's answer to a preflight handed to it: the same pure
+/// decision as when the preflight came in, on the same request.
+#[cold]
+fn handed_preflight_fields(policy: &Policy, head: &RequestHead, headers: &mut HeaderMap) {
+    if let Decision::Preflight(Ok(grant)) = decide(policy, &RequestView::new(head)) {
+        preflight_fields(policy, &grant, headers);
     }
 }
 
@@ -548,7 +560,7 @@ fn finish_pass<B: MessageBody>(
             if let Some(stamp) = stamp {
                 err.add_response_mapper(move |mut res| {
                     if !(defers && error_decided_inside(&res)) {
-                        stamp.apply(&mut res, None);
+                        stamp.apply(res.headers_mut(), None);
                         if stamp.mark {
                             res.extensions_mut().insert(Decided);
                         }
@@ -585,7 +597,7 @@ fn finish_pass<B: MessageBody>(
     if let Some(stamp) = &stamp {
         // Only a preflight handed to the handler reads the request again.
         let req = stamp.handed_preflight.then(|| res.request().clone());
-        stamp.apply(res.response_mut(), req.as_ref().map(HttpRequest::head));
+        stamp.apply(res.headers_mut(), req.as_ref().map(HttpRequest::head));
         if stamp.mark {
             mark_decided(res.request());
         }
