@@ -310,6 +310,57 @@ async fn vary_in_all_its_cases() {
 }
 
 #[actix_rt::test]
+async fn a_preflight_without_origin_gets_the_answer_always_send_has() {
+    // What `curl -X OPTIONS -H 'Access-Control-Request-Method: PUT'` shows, as in flask-cors:
+    // the preflight fields with the origin-independent answer.
+    let curl = |method: &str| {
+        TestRequest::default()
+            .method(Method::OPTIONS)
+            .uri("/items")
+            .insert_header((header::ACCESS_CONTROL_REQUEST_METHOD, method.to_owned()))
+            .insert_header((header::ACCESS_CONTROL_REQUEST_HEADERS, "x-token"))
+    };
+    let hits = Hits::default();
+    let app = api!(
+        Cors::default().max_age(600).allow_private_network(true),
+        hits
+    );
+    let res = call!(
+        app,
+        curl("PUT").insert_header(("access-control-request-private-network", "true"))
+    );
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(acao(&res).as_deref(), Some("*"));
+    assert!(one(&res, "access-control-allow-methods").is_some());
+    assert_eq!(
+        one(&res, "access-control-allow-headers").as_deref(),
+        Some("x-token")
+    );
+    assert_eq!(one(&res, "access-control-max-age").as_deref(), Some("600"));
+    assert_eq!(
+        one(&res, "access-control-allow-private-network").as_deref(),
+        Some("true")
+    );
+    // One listed origin: that origin; a method not allowed: refused like any preflight.
+    let app = api!(listed().methods(["PUT"]), hits.clone());
+    let res = call!(app, curl("PUT"));
+    assert_eq!(acao(&res).as_deref(), Some(APP));
+    let res = call!(app, curl("DELETE"));
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(!has_cors_headers(&res));
+    // Nothing to answer without an Origin: a plain OPTIONS, answered automatically.
+    let app = api!(
+        Cors::default().origins([APP, "https://other.example"]),
+        hits.clone()
+    );
+    let res = call!(app, curl("PUT"));
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(one(&res, "allow").is_some());
+    assert!(!has_cors_headers(&res));
+    assert_eq!(hits.get(), 0, "no handler ran");
+}
+
+#[actix_rt::test]
 async fn a_handler_that_answers_cors_itself_wins() {
     // As in flask-cors and Spring: the handler's explicit Access-Control-Allow-Origin is kept,
     // with no CORS field of the policy's added beside it, and the debug log says so where the
