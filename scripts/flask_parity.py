@@ -51,6 +51,7 @@ OPTION_VALUES = {
         APP + "/",
         "https://App.Example.com",
         [],
+        ["http://app.example.com", LOCAL],
     ],
     "methods": [["GET", "POST"], "PUT", ["GET", "PUT", "DELETE"], ["get", "put"], "*", "GET, PUT"],
     "allow_headers": [["Content-Type", "X-Token"], "X-Token", "*", ["x-token"], []],
@@ -78,6 +79,7 @@ RESOURCES = [
 REQUEST_ORIGINS = [
     APP,
     LOCAL,
+    "http://app.example.com",
     "https://a.example.com",
     "https://evil.example",
     "https://app.example.com.evil.io",
@@ -104,6 +106,7 @@ def battery():
                    "https://app.example.com.evil.io", "null", "", None]:
         out.append(request("GET", "/api/items", origin))
     out.append(request("GET", "/api/items", APP, cred=True))
+    out.append(request("GET", "/api/items", "http://app.example.com", cred=True))
     out.append(request("PUT", "/api/items", APP))
     for origin in [APP, "https://evil.example", "https://a.example.com"]:
         out.append(request("OPTIONS", "/api/items", origin, "PUT", "x-token"))
@@ -126,7 +129,7 @@ def battery():
 
 def random_request(rng):
     path = rng.choice(PATHS)
-    origin = rng.choice(REQUEST_ORIGINS + [None, ""]) if rng.random() < 0.25 else rng.choice(REQUEST_ORIGINS[:4])
+    origin = rng.choice(REQUEST_ORIGINS + [None, ""]) if rng.random() < 0.25 else rng.choice(REQUEST_ORIGINS[:5])
     cred = rng.random() < 0.3
     kind = rng.random()
     if kind < 0.4:

@@ -30,6 +30,11 @@ pub const REFUSED: &[(ProblemKind, &str, &str)] = &[
         "browsers send origins in lowercase; a mixed-case entry is a typo",
     ),
     (
+        ProblemKind::InsecureOriginWithCredentials,
+        "refuse-insecure-origin-with-credentials",
+        "anyone on the network path can act as a plain-http origin, with the user's cookies",
+    ),
+    (
         ProblemKind::RegexCrossesLabel,
         "refuse-label-crossing-regex",
         "a wildcard before a host label admits an attacker's domain that ends with yours",
@@ -258,12 +263,11 @@ pub static DEVIATIONS: &[Deviation] = &[
     Deviation {
         name: "safelisted-methods-always-pass",
         stricter: false,
-        reason: "a page may always send GET, HEAD and POST (the Fetch standard's CORS-safelisted methods); flask-cors refuses a preflight that names one missing from methods, we let its headers decide",
+        reason: "a page may always send GET, HEAD and POST (the Fetch standard's CORS-safelisted methods); flask-cors refuses a preflight that names one missing from methods (no Allow-Methods, -Headers or -Max-Age), we let its headers decide",
         applies: |p| {
             p.req.is_preflight()
                 && matches!(p.req.acrm.as_deref(), Some("GET" | "HEAD" | "POST"))
                 && p.flask_seen.all("allow-methods").is_empty()
-                && p.flask.readable == Some(false)
                 && p.ours.readable == Some(true)
         },
     },
