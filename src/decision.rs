@@ -11,6 +11,7 @@ use actix_web::dev::RequestHead;
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::Method;
 
+use crate::fetch;
 use crate::headers::{self, Escaped, RequestHeadersError};
 use crate::origin::{self, OriginVerdict, SyntaxError};
 use crate::policy::{Policy, WithoutOrigin};
@@ -18,9 +19,6 @@ use crate::policy::{Policy, WithoutOrigin};
 /// `Access-Control-Request-Private-Network` (Private Network Access draft).
 pub(crate) const REQUEST_PRIVATE_NETWORK: HeaderName =
     HeaderName::from_static("access-control-request-private-network");
-/// `Access-Control-Allow-Private-Network` (Private Network Access draft).
-pub(crate) const ALLOW_PRIVATE_NETWORK: HeaderName =
-    HeaderName::from_static("access-control-allow-private-network");
 
 /// The parts of a request the decision looks at, borrowed from it.
 #[derive(Clone, Copy)]
@@ -109,13 +107,18 @@ pub(crate) struct PreflightGrant<'a> {
     pub(crate) private_network: bool,
 }
 
-/// Headers to stamp on the answer to an actual (or non-CORS) request.
+/// What the answer to an actual (or non-CORS) request gets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Stamp<'a> {
-    /// `Some` when the origin is granted (or `*` is always sent); credentials and exposed
-    /// headers go with it.
+pub(crate) struct Actual<'a> {
+    /// `Some` when the origin is granted (or a value that does not depend on it is sent);
+    /// credentials and exposed headers go with it.
     pub(crate) allow_origin: Option<AllowOrigin<'a>>,
-    pub(crate) vary: bool,
+    /// Set when the origin was not granted, for the log line.
+    pub(crate) refusal: Option<Refusal<'a>>,
+    /// A plain `OPTIONS` the middleware answers itself if no handler does.
+    pub(crate) automatic_options: bool,
+    /// The request has an `Origin`: a browser sent it across origins.
+    pub(crate) cross_origin: bool,
 }
 
 /// Why a request was refused; borrows the offending request bytes for the log line.
@@ -186,14 +189,8 @@ impl fmt::Display for Refusal<'_> {
 pub(crate) enum Decision<'a> {
     /// A preflight, answered by the middleware without calling the handler.
     Preflight(Result<PreflightGrant<'a>, Refusal<'a>>),
-    /// An actual or non-CORS request: the handler runs, then the stamp is applied.
-    Actual {
-        stamp: Stamp<'a>,
-        /// Set when the origin was not granted, for the log line.
-        refusal: Option<Refusal<'a>>,
-        /// A plain `OPTIONS` the middleware answers itself if no handler does.
-        automatic_options: bool,
-    },
+    /// An actual or non-CORS request: the handler runs, then its answer gets the fields.
+    Actual(Actual<'a>),
 }
 
 /// Decides what to do with a request under `policy`.
@@ -218,14 +215,12 @@ pub(crate) fn decide<'a>(policy: &'a Policy, req: &RequestView<'a>) -> Decision<
             Err(refusal) => (None, Some(refusal)),
         }
     };
-    Decision::Actual {
-        stamp: Stamp {
-            allow_origin,
-            vary: policy.vary,
-        },
+    Decision::Actual(Actual {
+        allow_origin,
         refusal,
         automatic_options,
-    }
+        cross_origin: !req.origin.is_empty(),
+    })
 }
 
 fn without_origin(policy: &Policy) -> Option<AllowOrigin<'_>> {
@@ -257,12 +252,6 @@ fn check_origin<'a>(
     }
 }
 
-/// Methods a page may always use without a preflight; allowing them in a preflight adds
-/// nothing the browser would not already do.
-fn is_safelisted_method(m: &[u8]) -> bool {
-    matches!(m, b"GET" | b"HEAD" | b"POST")
-}
-
 fn preflight<'a>(
     policy: &'a Policy,
     req: &RequestView<'a>,
@@ -276,7 +265,8 @@ fn preflight<'a>(
     if !headers::is_token(m) {
         return Err(Refusal::MethodMalformed(m));
     }
-    if !(policy.methods.contains(m) || is_safelisted_method(m)) {
+    // A safelisted method needs no permission: a page may always send it (Fetch §4.8).
+    if !(policy.methods.contains(m) || fetch::is_safelisted_method(m)) {
         return Err(Refusal::MethodNotAllowed(m));
     }
     let any_header = headers::check_request_headers(req.request_headers, &policy.allow_headers)
@@ -333,9 +323,9 @@ mod tests {
 
     fn granted_origin(d: &Decision<'_>) -> Option<Vec<u8>> {
         match d {
-            Decision::Actual { stamp, .. } => {
-                stamp.allow_origin.map(|a| a.to_value().as_bytes().to_vec())
-            }
+            Decision::Actual(actual) => actual
+                .allow_origin
+                .map(|a| a.to_value().as_bytes().to_vec()),
             Decision::Preflight(Ok(g)) => Some(g.allow_origin.to_value().as_bytes().to_vec()),
             _ => None,
         }
@@ -457,9 +447,9 @@ mod tests {
                 Method::GET,
                 &[("origin", b"https://a.com/")],
                 |d| match d {
-                    Decision::Actual {
+                    Decision::Actual(Actual {
                         refusal: Some(r), ..
-                    } => r.to_string(),
+                    }) => r.to_string(),
                     other => format!("{other:?}"),
                 },
             );
@@ -475,10 +465,10 @@ mod tests {
             |d| {
                 matches!(
                     d,
-                    Decision::Actual {
+                    Decision::Actual(Actual {
                         refusal: Some(Refusal::OriginMalformed(_, SyntaxError::HasPath)),
                         ..
-                    }
+                    })
                 )
             },
         );

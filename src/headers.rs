@@ -1,5 +1,5 @@
-//! Header names and values: the bounded parser for `Access-Control-Request-Headers`, the Fetch
-//! standard's lists of forbidden names, the `Vary` rule, and escaping for log lines.
+//! Header names and values: the bounded parser for `Access-Control-Request-Headers`, the `Vary`
+//! rule, and escaping for log lines.
 
 use std::fmt;
 
@@ -45,62 +45,6 @@ pub(crate) fn is_tchar(b: u8) -> bool {
 /// Whether `s` is a non-empty HTTP token.
 pub(crate) fn is_token(s: &[u8]) -> bool {
     !s.is_empty() && s.iter().all(|&b| is_tchar(b))
-}
-
-/// Request-header names a page can never set (Fetch "forbidden request-header"), matched
-/// case-insensitively; names starting with `proxy-` or `sec-` are forbidden as well.
-const FORBIDDEN_REQUEST_HEADERS: &[&str] = &[
-    "accept-charset",
-    "accept-encoding",
-    "access-control-request-headers",
-    "access-control-request-method",
-    "access-control-request-private-network",
-    "connection",
-    "content-length",
-    "cookie",
-    "cookie2",
-    "date",
-    "dnt",
-    "expect",
-    "host",
-    "keep-alive",
-    "origin",
-    "referer",
-    "set-cookie",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-    "via",
-];
-
-/// Response headers that belong to the CORS protocol itself and make no sense to allow or expose.
-const CORS_RESPONSE_HEADERS: &[&str] = &[
-    "access-control-allow-credentials",
-    "access-control-allow-headers",
-    "access-control-allow-methods",
-    "access-control-allow-origin",
-    "access-control-allow-private-network",
-    "access-control-expose-headers",
-    "access-control-max-age",
-];
-
-/// Whether a page can never send a request header of this (lowercase) name.
-pub(crate) fn is_forbidden_request_header(lower: &str) -> bool {
-    FORBIDDEN_REQUEST_HEADERS.contains(&lower)
-        || CORS_RESPONSE_HEADERS.contains(&lower)
-        || lower.starts_with("proxy-")
-        || lower.starts_with("sec-")
-}
-
-/// Whether a page can never read a response header of this (lowercase) name.
-pub(crate) fn is_forbidden_response_header(lower: &str) -> bool {
-    matches!(lower, "set-cookie" | "set-cookie2")
-        || CORS_RESPONSE_HEADERS.contains(&lower)
-        || matches!(
-            lower,
-            "access-control-request-headers" | "access-control-request-method" | "origin"
-        )
 }
 
 /// The allowed request headers of a policy, lowercase, sorted for binary search.
@@ -338,21 +282,5 @@ mod tests {
         assert!(!s.contains('\n'));
         let long = Escaped(&[b'a'; 300]).to_string();
         assert!(long.ends_with("... (300 bytes)"));
-    }
-
-    #[test]
-    fn forbidden_names() {
-        for n in [
-            "cookie",
-            "host",
-            "sec-fetch-mode",
-            "proxy-authorization",
-            "origin",
-        ] {
-            assert!(is_forbidden_request_header(n), "{n}");
-        }
-        assert!(!is_forbidden_request_header("authorization"));
-        assert!(is_forbidden_response_header("set-cookie"));
-        assert!(!is_forbidden_response_header("x-total-count"));
     }
 }

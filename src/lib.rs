@@ -73,12 +73,17 @@
 //! Every refusal is logged at `debug` level under the target `actix_cross_origin`, with the
 //! reason and the request's bytes escaped.
 #![deny(missing_docs)]
-#![warn(rust_2018_idioms)]
+#![forbid(unsafe_code)]
+#![warn(rust_2018_idioms, missing_debug_implementations)]
 
+mod answer;
 mod cors;
 mod decision;
 mod error;
+mod fetch;
+mod future;
 mod headers;
+mod log_lines;
 mod memo;
 mod middleware;
 mod nesting;
@@ -90,5 +95,6 @@ mod validate;
 
 pub use crate::cors::{cross_origin, Cors};
 pub use crate::error::{ConfigError, ConfigProblem, ProblemKind};
-pub use crate::middleware::{CorsFuture, CorsMiddleware};
+pub use crate::future::CorsFuture;
+pub use crate::middleware::CorsMiddleware;
 pub use crate::options::{CorsOptions, ResourceOptions};

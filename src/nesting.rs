@@ -1,58 +1,205 @@
-//! How nested `Cors` layers find each other, so that the innermost policy alone decides.
+//! The rule for nested `Cors` layers: the innermost policy on a request's way decides, for the
+//! preflight and the actual request alike. Two facts make it work, each found where it is sure.
 //!
-//! actix builds an application depth-first on the worker thread that will serve it: every
-//! middleware of a resource or scope is built before the layers around it. So when a `Cors`
-//! layer is built, every `Cors` layer built before it on this thread that is still alive and
-//! not yet claimed is (almost always) inside it. A layer that claims none has no inner policy
-//! and answers preflights itself, without routing them; a layer that claims some routes
-//! preflights onward and answers only when no inner policy did. A mistaken claim (two apps
-//! alive on one thread) only makes a layer route a preflight it could have answered at once.
+//! - **Does a layer have others inside it?** Known when actix builds the application: it
+//!   builds inner middleware first, on the worker thread that will run it, so the layers built
+//!   earlier on this thread and still alive may be inside the one being built
+//!   ([`Place::register`]). A layer with none answers preflights without routing them; a layer
+//!   with some routes a preflight onward and answers it only if no inner layer did. A wrong
+//!   "yes" (a sibling, or another app alive on the same thread) only costs a routed preflight.
+//! - **Is a layer inside another, on this request?** Known on the request itself: a layer with
+//!   inner layers puts [`OuterCors`] in the request's extensions ([`Place::on_request`]), and a
+//!   layer that finds it there marks what it decides with [`Decided`], so that the outer layer
+//!   leaves that answer alone.
 //!
-//! At request time a claimed layer marks each response it decides with [`Decided`], in the
-//! response head's extensions, and a layer with inner layers leaves a marked response alone.
-//! Response heads are pooled and keep their extension table's capacity, so the mark costs no
-//! allocation once the pool is warm; layers that do not nest never mark nor look.
+//! Request extensions are pooled with their capacity, so neither mark allocates once the pool
+//! is warm; a layer that is neither inside nor around another only looks once per request.
 
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
-/// Marker in a response's extensions: an inner `Cors` layer decided this response.
-pub(crate) struct Decided;
+use actix_web::dev::ServiceResponse;
+use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 
-/// What one built `Cors` layer knows about its place among the others.
-pub(crate) struct Layer {
+/// Request extension: a `Cors` layer with inner layers is on this request's way, and wants
+/// to know what they decide.
+struct OuterCors;
+
+/// Request (or error response) extension: an inner `Cors` layer decided this answer.
+struct Decided;
+
+/// What a layer does about its neighbours on one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Nesting {
+    /// An outer layer asked: mark what this layer decides.
+    pub(crate) mark: bool,
+    /// Inner layers may decide: route preflights onward and leave their answers alone.
+    pub(crate) yield_to_inner: bool,
+}
+
+impl Nesting {
+    /// Marks `req` as decided, when an outer layer asked.
+    pub(crate) fn mark_decided(self, req: &HttpRequest) {
+        if self.mark {
+            req.extensions_mut().insert(Decided);
+        }
+    }
+
+    /// The same for a response rendered from an error, which carries no request.
+    pub(crate) fn mark_error_decided<B>(self, res: &mut HttpResponse<B>) {
+        if self.mark {
+            res.extensions_mut().insert(Decided);
+        }
+    }
+
+    /// Whether an inner layer decided the answer to this request.
+    pub(crate) fn decided_inside<B>(self, res: &ServiceResponse<B>) -> bool {
+        self.yield_to_inner && res.request().extensions().contains::<Decided>()
+    }
+
+    /// The same for a response rendered from an error.
+    pub(crate) fn error_decided_inside<B>(self, res: &HttpResponse<B>) -> bool {
+        self.yield_to_inner && res.extensions().contains::<Decided>()
+    }
+}
+
+/// One built `Cors` layer's place among the others on its worker thread. (A place, not a
+/// layer: in tower a layer is a factory.)
+#[derive(Debug)]
+pub(crate) struct Place {
     /// Some `Cors` layer was built inside this one.
-    pub(crate) has_inner: bool,
+    has_inner: bool,
     /// This layer has answered (or passed on) a preflight on this worker.
-    pub(crate) saw_preflight: Cell<bool>,
+    saw_preflight: Cell<bool>,
     /// The warning about preflights answered elsewhere was logged.
-    pub(crate) warned_unreachable: Cell<bool>,
-    /// A layer built later claimed this one: an outer layer may be around it. A layer never
-    /// claimed need not look for one on each request.
-    pub(crate) claimed: Cell<bool>,
+    warned_unreachable: Cell<bool>,
 }
 
 thread_local! {
-    static BUILT: RefCell<Vec<Weak<Layer>>> = const { RefCell::new(Vec::new()) };
+    /// Layers built on this thread that no later layer has taken in yet.
+    static BUILT: RefCell<Vec<Weak<Place>>> = const { RefCell::new(Vec::new()) };
 }
 
-impl Layer {
-    /// Registers a newly built layer, claiming the unclaimed layers built before it.
-    pub(crate) fn register() -> Rc<Layer> {
-        // Every layer still in the list is unclaimed; taking the list claims them all.
+impl Place {
+    /// Registers a newly built layer: every live layer built before it on this thread, and
+    /// not taken in by another yet, may be inside it.
+    pub(crate) fn register() -> Rc<Place> {
         let earlier = BUILT.with(|b| std::mem::take(&mut *b.borrow_mut()));
-        let mut has_inner = false;
-        for layer in earlier.iter().filter_map(Weak::upgrade) {
-            layer.claimed.set(true);
-            has_inner = true;
-        }
-        let layer = Rc::new(Layer {
-            has_inner,
+        let place = Rc::new(Place {
+            has_inner: earlier.iter().any(|l| l.strong_count() > 0),
             saw_preflight: Cell::new(false),
             warned_unreachable: Cell::new(false),
-            claimed: Cell::new(false),
         });
-        BUILT.with(|b| b.borrow_mut().push(Rc::downgrade(&layer)));
-        layer
+        BUILT.with(|b| b.borrow_mut().push(Rc::downgrade(&place)));
+        place
+    }
+
+    /// Reads, and for inner layers leaves, the nesting marks on this request.
+    pub(crate) fn on_request(&self, req: &HttpRequest) -> Nesting {
+        let mark = req.extensions().contains::<OuterCors>();
+        if self.has_inner && !mark {
+            req.extensions_mut().insert(OuterCors);
+        }
+        Nesting {
+            mark,
+            yield_to_inner: self.has_inner,
+        }
+    }
+
+    /// Notes that a preflight reached this layer.
+    pub(crate) fn saw_preflight(&self) {
+        self.saw_preflight.set(true);
+    }
+
+    /// True once, the first time it is asked while no preflight has reached this layer: the
+    /// time to warn that preflights for its routes are answered elsewhere.
+    pub(crate) fn first_sign_of_unreachable_preflights(&self) -> bool {
+        !self.saw_preflight.get() && !self.warned_unreachable.replace(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test::TestRequest;
+
+    /// Runs `f` on a thread of its own, with a registry of its own.
+    fn on_fresh_thread<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        std::thread::spawn(f).join().unwrap()
+    }
+
+    #[test]
+    fn a_layer_built_after_live_ones_has_inner_layers() {
+        on_fresh_thread(|| {
+            let inner = Place::register();
+            let middle = Place::register();
+            let outer = Place::register();
+            assert!(!inner.has_inner);
+            assert!(middle.has_inner);
+            assert!(outer.has_inner, "the middle layer is inside it");
+        });
+        on_fresh_thread(|| {
+            drop(Place::register());
+            let alone = Place::register();
+            assert!(!alone.has_inner, "a dropped layer is inside nothing");
+        });
+    }
+
+    #[test]
+    fn the_outer_layer_asks_and_inner_layers_mark_on_the_same_request() {
+        on_fresh_thread(|| {
+            let inner = Place::register();
+            let middle = Place::register();
+            let outer = Place::register();
+            let req = TestRequest::default().to_http_request();
+            let seen = [
+                outer.on_request(&req),
+                middle.on_request(&req),
+                inner.on_request(&req),
+            ];
+            let want = [(false, true), (true, true), (true, false)];
+            for (got, (mark, yield_to_inner)) in seen.iter().zip(want) {
+                assert_eq!((got.mark, got.yield_to_inner), (mark, yield_to_inner));
+            }
+            // The inner layer decides and marks; both outer layers see it.
+            seen[2].mark_decided(&req);
+            let res = ServiceResponse::new(req, HttpResponse::Ok().finish());
+            assert!(seen[0].decided_inside(&res) && seen[1].decided_inside(&res));
+            assert!(
+                !seen[2].decided_inside(&res),
+                "the innermost yields to no one"
+            );
+        });
+    }
+
+    #[test]
+    fn a_lone_layer_neither_marks_nor_looks() {
+        on_fresh_thread(|| {
+            let alone = Place::register();
+            let req = TestRequest::default().to_http_request();
+            let nesting = alone.on_request(&req);
+            assert_eq!(
+                nesting,
+                Nesting {
+                    mark: false,
+                    yield_to_inner: false
+                }
+            );
+            nesting.mark_decided(&req);
+            assert!(!req.extensions().contains::<Decided>());
+            assert!(!req.extensions().contains::<OuterCors>());
+        });
+    }
+
+    #[test]
+    fn the_unreachable_preflight_warning_comes_once_and_never_after_a_preflight() {
+        on_fresh_thread(|| {
+            let place = Place::register();
+            assert!(place.first_sign_of_unreachable_preflights());
+            assert!(!place.first_sign_of_unreachable_preflights());
+            let seen = Place::register();
+            seen.saw_preflight();
+            assert!(!seen.first_sign_of_unreachable_preflights());
+        });
     }
 }

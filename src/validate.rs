@@ -5,6 +5,7 @@ use actix_web::http::header::HeaderValue;
 use regex::{Regex, RegexSetBuilder};
 
 use crate::error::{ConfigError, ConfigProblem, ProblemKind};
+use crate::fetch;
 use crate::headers::{self, AllowedHeaders};
 use crate::options::{CorsOptions, DEFAULT_METHODS};
 use crate::origin::{self, OriginMatcher, OriginPredicate, PortRule, SyntaxError};
@@ -600,9 +601,6 @@ fn lint_problem(option: &str, re: &str, finding: Finding, c: &mut Collector) {
     }
 }
 
-/// Methods browsers normalize to uppercase before sending; all others are sent as written.
-const NORMALIZED_METHODS: &[&str] = &["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"];
-
 fn compile_methods(
     list: &[String],
     option: &str,
@@ -637,7 +635,7 @@ fn compile_methods(
             continue;
         }
         let upper = m.to_ascii_uppercase();
-        if matches!(upper.as_str(), "CONNECT" | "TRACE" | "TRACK") {
+        if fetch::is_forbidden_method(&upper) {
             c.problem(
                 option,
                 Some(m),
@@ -647,7 +645,7 @@ fn compile_methods(
             );
             continue;
         }
-        let name = if NORMALIZED_METHODS.contains(&upper.as_str()) {
+        let name = if fetch::is_normalized_method(&upper) {
             upper
         } else {
             if m.bytes().any(|b| b.is_ascii_lowercase()) {
@@ -699,7 +697,7 @@ fn compile_allow_headers(list: &[String], option: &str, c: &mut Collector) -> Al
             );
             continue;
         }
-        if headers::is_forbidden_request_header(&h.to_ascii_lowercase()) {
+        if fetch::is_forbidden_request_header(&h.to_ascii_lowercase()) {
             c.problem(
                 option,
                 Some(h),
@@ -743,7 +741,7 @@ fn compile_expose_headers(
                     .into(),
             );
             continue;
-        } else if headers::is_forbidden_response_header(&h.to_ascii_lowercase()) {
+        } else if fetch::is_forbidden_response_header(&h.to_ascii_lowercase()) {
             c.problem(
                 option,
                 Some(h),

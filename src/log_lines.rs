@@ -1,0 +1,83 @@
+//! Every line the middleware logs, in one place: each says what happened and why, under the
+//! target `actix_cross_origin`, with the request's bytes quoted and escaped so that no request
+//! can forge a line.
+
+use std::fmt;
+
+use actix_web::dev::ServiceRequest;
+use actix_web::http::Method;
+
+use crate::decision::Refusal;
+use crate::error::ConfigError;
+use crate::headers::Escaped;
+
+pub(crate) const TARGET: &str = "actix_cross_origin";
+
+/// A `Cors` that actix starts with an invalid policy: the server does not start.
+pub(crate) fn invalid_policy(e: &ConfigError) {
+    log::error!(target: TARGET, "{e}");
+}
+
+/// The line for a refused preflight.
+struct RefusedPreflight<'a>(&'a Refusal<'a>, &'a str);
+
+impl fmt::Display for RefusedPreflight<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "preflight refused with 403: {}; path {}",
+            self.0,
+            Escaped(self.1.as_bytes())
+        )
+    }
+}
+
+/// Logs a refused preflight now.
+pub(crate) fn refused_preflight(refusal: &Refusal<'_>, path: &str) {
+    log::debug!(target: TARGET, "{}", RefusedPreflight(refusal, path));
+}
+
+/// A refused preflight's line kept for later, when the refusal borrows a request that routing
+/// is about to take; `None` when debug lines are off, so nothing is formatted for nothing.
+pub(crate) fn refused_preflight_for_later(refusal: &Refusal<'_>, path: &str) -> Option<Box<str>> {
+    log::log_enabled!(target: TARGET, log::Level::Debug)
+        .then(|| RefusedPreflight(refusal, path).to_string().into_boxed_str())
+}
+
+/// Logs a line kept by [`refused_preflight_for_later`].
+pub(crate) fn kept(line: &Option<Box<str>>) {
+    if let Some(line) = line {
+        log::debug!(target: TARGET, "{line}");
+    }
+}
+
+/// An actual request whose origin is not granted.
+pub(crate) fn refused_actual(method: &Method, refusal: &Refusal<'_>, path: &str) {
+    log::debug!(
+        target: TARGET,
+        "no Access-Control-Allow-Origin for {method} request: {refusal}; path {}",
+        Escaped(path.as_bytes())
+    );
+}
+
+/// A handler set `Access-Control-Allow-Origin` itself.
+pub(crate) fn handler_answered_cors() {
+    log::debug!(
+        target: TARGET,
+        "the response already has Access-Control-Allow-Origin: its CORS fields are left as the handler set them"
+    );
+}
+
+/// A nested policy serves requests that needed a preflight it never saw: its preflights went
+/// elsewhere (typically a method guard of `#[get(wrap = ...)]` hides them, and an outer
+/// `Cors` answers them with its own policy).
+pub(crate) fn preflights_unreachable(req: &ServiceRequest) {
+    log::warn!(
+        target: TARGET,
+        "the CORS policy around {} receives {} requests that need a preflight, but no preflight has reached it on this worker: an outer Cors answers them with its own policy. \
+         Let the route accept OPTIONS, e.g. #[route(\"...\", method = \"{}\", method = \"OPTIONS\", wrap = \"...\")], or wrap its web::resource or web::scope instead",
+        Escaped(req.match_pattern().as_deref().unwrap_or(req.path()).as_bytes()),
+        req.method(),
+        req.method(),
+    );
+}
