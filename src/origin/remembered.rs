@@ -20,7 +20,7 @@ use std::cell::RefCell;
 use std::hash::Hasher;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::origin::FastHasher;
+use crate::fast_hash::FastHasher;
 
 /// Longest origin remembered; longer ones are simply matched every time.
 const MAX_LEN: usize = 96;

@@ -1,0 +1,263 @@
+//! The matcher a policy's origins compile to: listed origins, `*.` and `:*` patterns, regexes
+//! and a predicate, looked up at a cost that does not grow with their number.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
+use actix_web::dev::RequestHead;
+use actix_web::http::header::HeaderValue;
+use regex::RegexSet;
+
+use super::remembered::{self, MatcherId};
+use super::syntax::{parse, HostKind, Origin, SyntaxError};
+use crate::fast_hash::FastHash;
+
+/// Which ports a pattern admits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PortRule {
+    /// Only the scheme's default port (no port in the origin).
+    Default,
+    /// Exactly this port.
+    Exact(u16),
+    /// Any port, including none.
+    Any,
+}
+
+impl PortRule {
+    fn admits(self, port: Option<u16>) -> bool {
+        match self {
+            PortRule::Default => port.is_none(),
+            PortRule::Exact(p) => port == Some(p),
+            PortRule::Any => true,
+        }
+    }
+}
+
+/// One compiled `scheme://[*.]host[:port|:*]` pattern, stored under its host or suffix.
+#[derive(Debug, Clone)]
+struct PatternLeaf {
+    scheme: Box<str>,
+    port: PortRule,
+}
+
+/// A predicate on the request's origin, as given to
+/// [`Cors::allow_origin_fn`](crate::Cors::allow_origin_fn).
+pub(crate) type OriginPredicate = Arc<dyn Fn(&str, &RequestHead) -> bool + Send + Sync>;
+
+/// How an origin came to be granted or refused, for logs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OriginVerdict<'p> {
+    /// Granted; for a listed origin, with the policy's own copy of the value to send.
+    Granted(Option<&'p HeaderValue>),
+    /// Not a serialized origin, so no pattern, regex or predicate may see it.
+    Malformed(SyntaxError),
+    NotListed,
+    NullRefused,
+    InsecureRefused,
+}
+
+/// Everything a policy knows about which origins to grant, compiled for lookups whose cost does
+/// not grow with the number of configured origins.
+#[derive(Clone, Default)]
+pub(crate) struct OriginMatcher {
+    /// Renewed by every change, so that what `remembered` remembers for this matcher is never
+    /// read for another.
+    id: MatcherId,
+    pub(crate) any: bool,
+    /// Listed origins, each with its header value ready to send (cloning it never allocates,
+    /// whatever buffer the request's own `Origin` lives in).
+    exact: HashMap<Box<[u8]>, HeaderValue, FastHash>,
+    /// `scheme://host:*` patterns, keyed by host.
+    hosts: HashMap<Box<str>, Vec<PatternLeaf>, FastHash>,
+    /// `scheme://*.suffix[:port]` patterns, keyed by suffix; looked up once per label boundary
+    /// of the request's host, so the cost is bounded by the host's length.
+    subdomains: HashMap<Box<str>, Vec<PatternLeaf>, FastHash>,
+    regexes: Option<RegexSet>,
+    predicate: Option<OriginPredicate>,
+    /// Whether regexes and the predicate may grant non-secure origins (never with credentials
+    /// unless dangerously allowed).
+    dynamic_insecure_ok: bool,
+}
+
+impl fmt::Debug for OriginMatcher {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OriginMatcher")
+            .field("any", &self.any)
+            .field("exact", &self.exact.len())
+            .field("hosts", &self.hosts.len())
+            .field("subdomains", &self.subdomains.len())
+            .field("regexes", &self.regexes.as_ref().map_or(0, RegexSet::len))
+            .field("predicate", &self.predicate.is_some())
+            .finish()
+    }
+}
+
+impl OriginMatcher {
+    pub(crate) fn add_exact(&mut self, origin: &str) {
+        self.id = MatcherId::fresh();
+        // Validated origins are visible ASCII, always a valid header value.
+        if let Ok(value) = HeaderValue::from_str(origin) {
+            self.exact
+                .insert(origin.as_bytes().into(), crate::headers::shared(value));
+        }
+    }
+
+    pub(crate) fn add_pattern(
+        &mut self,
+        scheme: &str,
+        host: &str,
+        subdomains: bool,
+        port: PortRule,
+    ) {
+        self.id = MatcherId::fresh();
+        let map = if subdomains {
+            &mut self.subdomains
+        } else {
+            &mut self.hosts
+        };
+        map.entry(host.into()).or_default().push(PatternLeaf {
+            scheme: scheme.into(),
+            port,
+        });
+    }
+
+    pub(crate) fn set_regexes(&mut self, set: RegexSet) {
+        self.id = MatcherId::fresh();
+        self.regexes = Some(set);
+    }
+
+    pub(crate) fn set_predicate(&mut self, predicate: Option<OriginPredicate>) {
+        self.id = MatcherId::fresh();
+        self.predicate = predicate;
+    }
+
+    pub(crate) fn set_dynamic_insecure_ok(&mut self, ok: bool) {
+        self.id = MatcherId::fresh();
+        self.dynamic_insecure_ok = ok;
+    }
+
+    /// Whether no origin can ever be granted.
+    pub(crate) fn grants_nothing(&self) -> bool {
+        !self.any
+            && self.exact.is_empty()
+            && self.hosts.is_empty()
+            && self.subdomains.is_empty()
+            && self.regexes.is_none()
+            && self.predicate.is_none()
+    }
+
+    /// The one listed origin, when exactly one origin is listed (patterns, regexes and a
+    /// predicate aside).
+    pub(crate) fn single_listed(&self) -> Option<&HeaderValue> {
+        match self.exact.len() {
+            1 => self.exact.values().next(),
+            _ => None,
+        }
+    }
+
+    /// Whether the answer is the same for every origin (only "any origin" is).
+    pub(crate) fn is_static(&self) -> bool {
+        self.any
+    }
+
+    /// Decides whether a request's `Origin` value is granted.
+    ///
+    /// A listed origin is found by one hash lookup on the raw bytes: it was validated at
+    /// start-up, so a byte-equal value is valid too. The value is parsed only when patterns,
+    /// regexes or a predicate must be asked, and they only ever see a valid origin.
+    pub(crate) fn check(&self, bytes: &[u8], head: &RequestHead) -> OriginVerdict<'_> {
+        if self.any {
+            return OriginVerdict::Granted(None);
+        }
+        // A handful of origins is quicker to compare than to hash.
+        let listed = if self.exact.len() <= 4 {
+            self.exact
+                .iter()
+                .find(|(k, _)| ***k == *bytes)
+                .map(|(_, v)| v)
+        } else {
+            self.exact.get(bytes)
+        };
+        if let Some(value) = listed {
+            return OriginVerdict::Granted(Some(value));
+        }
+        if bytes == b"null" {
+            // `null` is only ever granted through "any origin".
+            return OriginVerdict::NullRefused;
+        }
+        let dynamic = self.regexes.is_some() || self.predicate.is_some();
+        if !dynamic && self.hosts.is_empty() && self.subdomains.is_empty() {
+            return OriginVerdict::NotListed;
+        }
+        // A front end calling again: a pattern or a regex granted these very bytes before.
+        if remembered::was_granted(self.id, bytes) {
+            return OriginVerdict::Granted(None);
+        }
+        let origin = match parse(bytes) {
+            Ok(origin) => origin,
+            Err(e) => return OriginVerdict::Malformed(e),
+        };
+        if self.matches_pattern(&origin) {
+            remembered::remember(self.id, bytes);
+            return OriginVerdict::Granted(None);
+        }
+        if !dynamic {
+            return OriginVerdict::NotListed;
+        }
+        let by_regex = self
+            .regexes
+            .as_ref()
+            .is_some_and(|set| set.is_match(origin.full));
+        let matched = by_regex
+            || self
+                .predicate
+                .as_ref()
+                .is_some_and(|p| p(origin.full, head));
+        if !matched {
+            OriginVerdict::NotListed
+        } else if !self.dynamic_insecure_ok && !origin.is_secure() {
+            OriginVerdict::InsecureRefused
+        } else {
+            // A predicate's answer may depend on the rest of the request: never remembered.
+            if by_regex {
+                remembered::remember(self.id, bytes);
+            }
+            OriginVerdict::Granted(None)
+        }
+    }
+
+    fn matches_pattern(&self, origin: &Origin<'_>) -> bool {
+        let admits = |leaves: &Vec<PatternLeaf>| {
+            leaves
+                .iter()
+                .any(|l| &*l.scheme == origin.scheme && l.port.admits(origin.port))
+        };
+        if !self.hosts.is_empty() && self.hosts.get(origin.host).is_some_and(admits) {
+            return true;
+        }
+        if self.subdomains.is_empty() || origin.host_kind != HostKind::Domain {
+            return false;
+        }
+        let host = origin.host;
+        if self.subdomains.len() <= 4 {
+            // A few patterns: compare each suffix directly, on a label boundary.
+            return self.subdomains.iter().any(|(suffix, leaves)| {
+                host.len() > suffix.len() + 1
+                    && host.ends_with(&**suffix)
+                    && host.as_bytes()[host.len() - suffix.len() - 1] == b'.'
+                    && admits(leaves)
+            });
+        }
+        // Walk the strict suffixes that start after each dot: for `a.b.example.com` look up
+        // `b.example.com`, `example.com`, `com`. The apex itself is never a key's subdomain.
+        let mut from = 0;
+        while let Some(dot) = host[from..].find('.') {
+            from += dot + 1;
+            if self.subdomains.get(&host[from..]).is_some_and(admits) {
+                return true;
+            }
+        }
+        false
+    }
+}
