@@ -162,6 +162,7 @@ impl ActualHeaders {
 
     /// The `Allow` value when this is a plain `OPTIONS` the middleware answers if no handler
     /// does.
+    #[inline]
     pub(crate) fn automatic_allow(&self) -> Option<HeaderValue> {
         if !self.automatic_options {
             return None;

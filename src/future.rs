@@ -142,8 +142,9 @@ fn finish_pass<B: MessageBody>(
         Ok(res) => res,
         Err(err) => return Err(stamp_error(err, headers, nesting)),
     };
-    let Some(headers) = headers.filter(|_| !nesting.decided_inside(&res)) else {
-        return Ok(res.map_into_left_body());
+    let headers = match headers {
+        Some(headers) if !nesting.decided_inside(&res) => headers,
+        _ => return Ok(res.map_into_left_body()),
     };
     let unanswered = matches!(
         res.status(),

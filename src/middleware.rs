@@ -103,8 +103,8 @@ where
         // request on.
         match decide(policy, &RequestView::new(req.head())) {
             Decision::Preflight(result) if policy.automatic_options => {
-                let step = self.answer_preflight(&req, policy, result, nesting);
-                self.send_preflight(req, step, nesting)
+                let onward = self.route_preflight(&req, &result, nesting);
+                self.answer_preflight(preflight_response(policy, &result), req, onward, nesting)
             }
             Decision::Preflight(result) => {
                 let headers = self.hand_preflight(&req, index, result);
@@ -118,63 +118,58 @@ where
     }
 }
 
-/// What becomes of a preflight the middleware answers.
-enum PreflightStep {
-    /// Answered now.
-    Answer(HttpResponse),
-    /// Routed onward to inner policies first; the answer (and its log line) stands if none of
-    /// them answers.
-    RouteOnward(HttpResponse, Option<Box<str>>),
-}
+/// A preflight routed onward to inner policies first, with the line to log if none of them
+/// answers it.
+struct RouteOnward(Option<Box<str>>);
 
 impl<S, B> CorsMiddleware<S>
 where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
     B: MessageBody,
 {
-    /// A preflight (Fetch §3.2.2) is answered here: 204 with the CORS fields, or 403 without
-    /// them. With inner policies on the way (and routing not done yet), it is routed onward
-    /// first.
-    fn answer_preflight(
+    /// A preflight (Fetch §3.2.2) is answered by the middleware. With inner policies on the way
+    /// (and routing not done yet), it is routed onward first; otherwise it is answered now, and
+    /// a refusal is logged.
+    #[inline]
+    fn route_preflight(
         &self,
         req: &ServiceRequest,
-        policy: &Policy,
-        result: Result<PreflightGrant<'_>, Refusal<'_>>,
+        result: &Result<PreflightGrant<'_>, Refusal<'_>>,
         nesting: Nesting,
-    ) -> PreflightStep {
+    ) -> Option<RouteOnward> {
         self.place.saw_preflight();
-        let answer = preflight_response(policy, &result);
         let path = req.match_info().as_str();
         // Routing has matched a resource when nothing of the path is left: no inner layer can
         // follow, so answer here rather than reach the handler.
         let routed = req.match_info().unprocessed().is_empty();
         if nesting.yield_to_inner && !routed {
             let line = result
+                .as_ref()
                 .err()
-                .and_then(|r| log_lines::refused_preflight_for_later(&r, path));
-            return PreflightStep::RouteOnward(answer, line);
+                .and_then(|r| log_lines::refused_preflight_for_later(r, path));
+            return Some(RouteOnward(line));
         }
-        if let Err(refusal) = &result {
+        if let Err(refusal) = result {
             log_lines::refused_preflight(refusal, path);
         }
-        PreflightStep::Answer(answer)
+        None
     }
 
-    fn send_preflight(
+    /// Sends the middleware's answer to a preflight (204 with the CORS fields, or 403 without
+    /// them), now or once inner policies have declined it.
+    #[inline]
+    fn answer_preflight(
         &self,
+        answer: HttpResponse,
         req: ServiceRequest,
-        step: PreflightStep,
+        onward: Option<RouteOnward>,
         nesting: Nesting,
     ) -> CorsFuture<S::Future, B> {
-        match step {
-            PreflightStep::RouteOnward(answer, line) => {
-                CorsFuture::deferred(self.service.call(req), answer, nesting, line)
-            }
-            PreflightStep::Answer(answer) => {
-                nesting.mark_decided(req.request());
-                CorsFuture::ready(req.into_response(answer.map_into_right_body()))
-            }
+        if let Some(RouteOnward(line)) = onward {
+            return CorsFuture::deferred(self.service.call(req), answer, nesting, line);
         }
+        nesting.mark_decided(req.request());
+        CorsFuture::ready(req.into_response(answer.map_into_right_body()))
     }
 
     /// A preflight handed to the route's own `OPTIONS` handler, because `automatic_options` is
@@ -194,6 +189,7 @@ where
 
     /// An actual request (Fetch §3.2.3) always reaches the handler, since CORS decides who may
     /// read the answer, not who may send the request; the answer then gets these fields.
+    #[inline]
     fn forward_actual(
         &self,
         req: &ServiceRequest,

@@ -13,7 +13,7 @@
 //!   leaves that answer alone.
 //!
 //! Request extensions are pooled with their capacity, so neither mark allocates once the pool
-//! is warm; a layer that is neither inside nor around another only looks once per request.
+//! is warm; while no layer on the thread has inner layers, no layer looks at all.
 
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
@@ -39,6 +39,7 @@ pub(crate) struct Nesting {
 
 impl Nesting {
     /// Marks `req` as decided, when an outer layer asked.
+    #[inline]
     pub(crate) fn mark_decided(self, req: &HttpRequest) {
         if self.mark {
             req.extensions_mut().insert(Decided);
@@ -53,6 +54,7 @@ impl Nesting {
     }
 
     /// Whether an inner layer decided the answer to this request.
+    #[inline]
     pub(crate) fn decided_inside<B>(self, res: &ServiceResponse<B>) -> bool {
         self.yield_to_inner && res.request().extensions().contains::<Decided>()
     }
@@ -78,6 +80,9 @@ pub(crate) struct Place {
 thread_local! {
     /// Layers built on this thread that no later layer has taken in yet.
     static BUILT: RefCell<Vec<Weak<Place>>> = const { RefCell::new(Vec::new()) };
+    /// How many live layers on this thread have inner layers, and so may ask. While there is
+    /// none, no request can carry the question, and a layer need not look for it.
+    static ASKING: Cell<usize> = const { Cell::new(0) };
 }
 
 impl Place {
@@ -90,13 +95,17 @@ impl Place {
             saw_preflight: Cell::new(false),
             warned_unreachable: Cell::new(false),
         });
+        if place.has_inner {
+            ASKING.with(|n| n.set(n.get() + 1));
+        }
         BUILT.with(|b| b.borrow_mut().push(Rc::downgrade(&place)));
         place
     }
 
     /// Reads, and for inner layers leaves, the nesting marks on this request.
+    #[inline]
     pub(crate) fn on_request(&self, req: &HttpRequest) -> Nesting {
-        let mark = req.extensions().contains::<OuterCors>();
+        let mark = ASKING.with(Cell::get) > 0 && req.extensions().contains::<OuterCors>();
         if self.has_inner && !mark {
             req.extensions_mut().insert(OuterCors);
         }
@@ -107,6 +116,7 @@ impl Place {
     }
 
     /// Notes that a preflight reached this layer.
+    #[inline]
     pub(crate) fn saw_preflight(&self) {
         self.saw_preflight.set(true);
     }
@@ -115,6 +125,15 @@ impl Place {
     /// time to warn that preflights for its routes are answered elsewhere.
     pub(crate) fn first_sign_of_unreachable_preflights(&self) -> bool {
         !self.saw_preflight.get() && !self.warned_unreachable.replace(true)
+    }
+}
+
+impl Drop for Place {
+    fn drop(&mut self) {
+        if self.has_inner {
+            // Without `try_with` a place dropped while its thread ends would panic.
+            let _ = ASKING.try_with(|n| n.set(n.get().saturating_sub(1)));
+        }
     }
 }
 
