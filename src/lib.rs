@@ -90,6 +90,7 @@ mod nesting;
 mod options;
 mod origin;
 mod policy;
+mod problems;
 mod regex_lint;
 mod validate;
 

@@ -1,7 +1,8 @@
 //! What users write: [`CorsOptions`], with flask-cors's option names, and its per-path
 //! [`ResourceOptions`].
 
-use crate::error::{ConfigError, ConfigProblem, ProblemKind};
+use crate::error::ConfigError;
+use crate::problems;
 
 /// The methods allowed when `methods` is left out, as in flask-cors.
 pub(crate) const DEFAULT_METHODS: &[&str] =
@@ -285,7 +286,7 @@ impl CorsOptions {
         V: AsRef<str>,
     {
         let mut o = CorsOptions::default();
-        let mut problems = Vec::new();
+        let mut found = Vec::new();
         for (key, value) in vars {
             let (key, value) = (key.as_ref(), value.as_ref());
             if !key.starts_with("CORS_") {
@@ -293,12 +294,7 @@ impl CorsOptions {
             }
             let mut flag = |target: &mut bool| match parse_bool(value) {
                 Some(b) => *target = b,
-                None => problems.push(env_problem(
-                    key,
-                    value,
-                    "is not a boolean",
-                    "write true or false",
-                )),
+                None => found.push(problems::env_not_a_boolean(key, value)),
             };
             match key {
                 "CORS_ORIGINS" => o.origins = Some(split_list(value)),
@@ -317,31 +313,16 @@ impl CorsOptions {
                 }
                 "CORS_MAX_AGE" => match value.trim().parse::<u64>() {
                     Ok(n) => o.max_age = Some(n),
-                    Err(_) => problems.push(env_problem(
-                        key,
-                        value,
-                        "is not a whole number of seconds",
-                        "write a number such as 600",
-                    )),
+                    Err(_) => found.push(problems::env_not_seconds(key, value)),
                 },
-                "CORS_RESOURCES" => problems.push(env_problem(
-                    key,
-                    value,
-                    "cannot be read from the environment",
-                    "set resources in code or in a JSON/TOML file read into CorsOptions",
-                )),
-                _ => problems.push(env_problem(
-                    key,
-                    value,
-                    "is not a known CORS setting",
-                    "check the spelling; known keys are listed in the CorsOptions::from_env docs",
-                )),
+                "CORS_RESOURCES" => found.push(problems::env_resources(key, value)),
+                _ => found.push(problems::env_unknown_key(key, value)),
             }
         }
-        if problems.is_empty() {
+        if found.is_empty() {
             Ok(o)
         } else {
-            Err(ConfigError::new(problems))
+            Err(ConfigError::new(found))
         }
     }
 }
@@ -352,10 +333,6 @@ fn parse_bool(v: &str) -> Option<bool> {
         "false" | "0" | "no" | "off" => Some(false),
         _ => None,
     }
-}
-
-fn env_problem(key: &str, value: &str, message: &str, fix: &str) -> ConfigProblem {
-    ConfigProblem::new(key, Some(value), ProblemKind::InvalidEnvValue, message, fix)
 }
 
 #[cfg(feature = "serde")]

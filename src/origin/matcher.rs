@@ -9,6 +9,7 @@ use actix_web::dev::RequestHead;
 use actix_web::http::header::HeaderValue;
 use regex::RegexSet;
 
+use super::pattern::OriginPattern;
 use super::remembered::{self, MatcherId};
 use super::syntax::{parse, HostKind, Origin, SyntaxError};
 use crate::fast_hash::FastHash;
@@ -94,7 +95,22 @@ impl fmt::Debug for OriginMatcher {
 }
 
 impl OriginMatcher {
-    pub(crate) fn add_exact(&mut self, origin: &str) {
+    /// Adds a valid `origins` entry other than `*`.
+    pub(crate) fn add(&mut self, pattern: OriginPattern) {
+        match pattern {
+            OriginPattern::Any => self.any = true,
+            OriginPattern::Exact { origin, .. } => self.add_exact(&origin),
+            OriginPattern::Wildcard {
+                scheme,
+                host,
+                subdomains,
+                port,
+                ..
+            } => self.add_pattern(&scheme, &host, subdomains, port),
+        }
+    }
+
+    fn add_exact(&mut self, origin: &str) {
         self.id = MatcherId::fresh();
         // Validated origins are visible ASCII, always a valid header value.
         if let Ok(value) = HeaderValue::from_str(origin) {
@@ -103,13 +119,7 @@ impl OriginMatcher {
         }
     }
 
-    pub(crate) fn add_pattern(
-        &mut self,
-        scheme: &str,
-        host: &str,
-        subdomains: bool,
-        port: PortRule,
-    ) {
+    fn add_pattern(&mut self, scheme: &str, host: &str, subdomains: bool, port: PortRule) {
         self.id = MatcherId::fresh();
         let map = if subdomains {
             &mut self.subdomains

@@ -7,15 +7,18 @@
 //! sends never matches.
 //!
 //! - `syntax`: what a serialized origin is ([`parse`], [`SyntaxError`]).
+//! - `pattern`: the grammar of an `origins` entry ([`parse_pattern`], [`PatternError`]).
 //! - `public_suffix`: where a wildcard would admit strangers.
 //! - `matcher`: what a policy's origins compile to ([`OriginMatcher`], [`OriginVerdict`]).
 //! - `remembered`: the per-thread memory of origins a pattern or regex granted.
 
 mod matcher;
+mod pattern;
 mod public_suffix;
 mod remembered;
 mod syntax;
 
-pub(crate) use matcher::{OriginMatcher, OriginPredicate, OriginVerdict, PortRule};
+pub(crate) use matcher::{OriginMatcher, OriginPredicate, OriginVerdict};
+pub(crate) use pattern::{parse as parse_pattern, OriginPattern, PatternError};
 pub(crate) use public_suffix::is_public_suffix;
-pub(crate) use syntax::{canonical_ipv6, parse, HostKind, SyntaxError};
+pub(crate) use syntax::{canonical_ipv6, parse, SyntaxError};
