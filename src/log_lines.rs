@@ -1,12 +1,11 @@
 //! Every line the middleware logs, in one place: each says what happened and why, under the
 //! target `actix_cross_origin`, with the request's bytes quoted and escaped so that no request
-//! can forge a line. The functions on the request path are inlined, so that a line that is
-//! off costs its level check only.
+//! can forge a line. The functions on the request path are inlined and read the request only
+//! inside the logging macros, so that a line that is off costs its level check only.
 
 use std::fmt;
 
 use actix_web::dev::ServiceRequest;
-use actix_web::http::Method;
 
 use crate::decision::Refusal;
 use crate::error::ConfigError;
@@ -35,16 +34,25 @@ impl fmt::Display for RefusedPreflight<'_> {
 
 /// Logs a refused preflight now.
 #[inline]
-pub(crate) fn refused_preflight(refusal: &Refusal<'_>, path: &str) {
-    log::debug!(target: TARGET, "{}", RefusedPreflight(refusal, path));
+pub(crate) fn refused_preflight(req: &ServiceRequest, refusal: &Refusal<'_>) {
+    log::debug!(
+        target: TARGET,
+        "{}",
+        RefusedPreflight(refusal, req.match_info().as_str())
+    );
 }
 
 /// A refused preflight's line kept for later, when the refusal borrows a request that routing
 /// is about to take; `None` when debug lines are off, so nothing is formatted for nothing.
 #[inline]
-pub(crate) fn refused_preflight_for_later(refusal: &Refusal<'_>, path: &str) -> Option<Box<str>> {
-    log::log_enabled!(target: TARGET, log::Level::Debug)
-        .then(|| RefusedPreflight(refusal, path).to_string().into_boxed_str())
+pub(crate) fn refused_preflight_for_later(
+    req: &ServiceRequest,
+    refusal: &Refusal<'_>,
+) -> Option<Box<str>> {
+    log::log_enabled!(target: TARGET, log::Level::Debug).then(|| {
+        let line = RefusedPreflight(refusal, req.match_info().as_str()).to_string();
+        line.into_boxed_str()
+    })
 }
 
 /// Logs a line kept by [`refused_preflight_for_later`].
@@ -57,11 +65,12 @@ pub(crate) fn kept(line: &Option<Box<str>>) {
 
 /// An actual request whose origin is not granted.
 #[inline]
-pub(crate) fn refused_actual(method: &Method, refusal: &Refusal<'_>, path: &str) {
+pub(crate) fn refused_actual(req: &ServiceRequest, refusal: &Refusal<'_>) {
     log::debug!(
         target: TARGET,
-        "no Access-Control-Allow-Origin for {method} request: {refusal}; path {}",
-        Escaped(path.as_bytes())
+        "no Access-Control-Allow-Origin for {} request: {refusal}; path {}",
+        req.method(),
+        Escaped(req.match_info().as_str().as_bytes())
     );
 }
 

@@ -138,19 +138,17 @@ where
         nesting: Nesting,
     ) -> Option<RouteOnward> {
         self.place.saw_preflight();
-        let path = req.match_info().as_str();
         // Routing has matched a resource when nothing of the path is left: no inner layer can
         // follow, so answer here rather than reach the handler.
-        let routed = req.match_info().unprocessed().is_empty();
-        if nesting.yield_to_inner && !routed {
+        if nesting.yield_to_inner && !req.match_info().unprocessed().is_empty() {
             let line = result
                 .as_ref()
                 .err()
-                .and_then(|r| log_lines::refused_preflight_for_later(r, path));
+                .and_then(|r| log_lines::refused_preflight_for_later(req, r));
             return Some(RouteOnward(line));
         }
         if let Err(refusal) = result {
-            log_lines::refused_preflight(refusal, path);
+            log_lines::refused_preflight(req, refusal);
         }
         None
     }
@@ -182,7 +180,7 @@ where
     ) -> Option<ActualHeaders> {
         self.place.saw_preflight();
         if let Err(refusal) = &result {
-            log_lines::refused_preflight(refusal, req.match_info().as_str());
+            log_lines::refused_preflight(req, refusal);
         }
         ActualHeaders::for_handed_preflight(self.handle(index), &result)
     }
@@ -199,7 +197,7 @@ where
         nesting: Nesting,
     ) -> ActualHeaders {
         if let Some(refusal) = &actual.refusal {
-            log_lines::refused_actual(req.method(), refusal, req.match_info().as_str());
+            log_lines::refused_actual(req, refusal);
         }
         if nesting.mark && actual.cross_origin {
             self.warn_if_preflights_unreachable(req);
