@@ -180,61 +180,75 @@ impl OriginMatcher {
         if self.any {
             return OriginVerdict::Granted(None);
         }
-        // A handful of origins is quicker to compare than to hash.
-        let listed = if self.exact.len() <= 4 {
-            self.exact
-                .iter()
-                .find(|(k, _)| ***k == *bytes)
-                .map(|(_, v)| v)
-        } else {
-            self.exact.get(bytes)
-        };
-        if let Some(value) = listed {
+        if let Some(value) = self.listed(bytes) {
             return OriginVerdict::Granted(Some(value));
         }
         if bytes == b"null" {
             // `null` is only ever granted through "any origin".
             return OriginVerdict::NullRefused;
         }
-        let dynamic = self.regexes.is_some() || self.predicate.is_some();
-        if !dynamic && self.hosts.is_empty() && self.subdomains.is_empty() {
+        if !self.dynamic() && self.hosts.is_empty() && self.subdomains.is_empty() {
             return OriginVerdict::NotListed;
         }
         // A front end calling again: a pattern or a regex granted these very bytes before.
         if remembered::was_granted(self.id, bytes) {
             return OriginVerdict::Granted(None);
         }
-        let origin = match parse(bytes) {
-            Ok(origin) => origin,
-            Err(e) => return OriginVerdict::Malformed(e),
-        };
-        if self.matches_pattern(&origin) {
+        match parse(bytes) {
+            Ok(origin) => self.check_unlisted(bytes, &origin, head),
+            Err(e) => OriginVerdict::Malformed(e),
+        }
+    }
+
+    /// The policy's copy of a listed origin byte-equal to `bytes`.
+    #[inline]
+    fn listed(&self, bytes: &[u8]) -> Option<&HeaderValue> {
+        // A handful of origins is quicker to compare than to hash.
+        if self.exact.len() <= 4 {
+            self.exact
+                .iter()
+                .find(|(k, _)| ***k == *bytes)
+                .map(|(_, v)| v)
+        } else {
+            self.exact.get(bytes)
+        }
+    }
+
+    fn dynamic(&self) -> bool {
+        self.regexes.is_some() || self.predicate.is_some()
+    }
+
+    /// Patterns, then regexes, then the predicate, for a valid origin no list names.
+    fn check_unlisted(
+        &self,
+        bytes: &[u8],
+        origin: &Origin<'_>,
+        head: &RequestHead,
+    ) -> OriginVerdict<'_> {
+        if self.matches_pattern(origin) {
             remembered::remember(self.id, bytes);
             return OriginVerdict::Granted(None);
-        }
-        if !dynamic {
-            return OriginVerdict::NotListed;
         }
         let by_regex = self
             .regexes
             .as_ref()
             .is_some_and(|set| set.is_match(origin.full));
-        let matched = by_regex
-            || self
-                .predicate
+        let by_predicate = || {
+            self.predicate
                 .as_ref()
-                .is_some_and(|p| p(origin.full, head));
-        if !matched {
-            OriginVerdict::NotListed
-        } else if !self.dynamic_insecure_ok && !origin.is_secure() {
-            OriginVerdict::InsecureRefused
-        } else {
-            // A predicate's answer may depend on the rest of the request: never remembered.
-            if by_regex {
-                remembered::remember(self.id, bytes);
-            }
-            OriginVerdict::Granted(None)
+                .is_some_and(|p| p(origin.full, head))
+        };
+        if !(by_regex || by_predicate()) {
+            return OriginVerdict::NotListed;
         }
+        if !self.dynamic_insecure_ok && !origin.is_secure() {
+            return OriginVerdict::InsecureRefused;
+        }
+        // A predicate's answer may depend on the rest of the request: never remembered.
+        if by_regex {
+            remembered::remember(self.id, bytes);
+        }
+        OriginVerdict::Granted(None)
     }
 
     fn matches_pattern(&self, origin: &Origin<'_>) -> bool {

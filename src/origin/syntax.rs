@@ -127,48 +127,12 @@ fn parse_host_name_origin(b: &[u8]) -> Option<Origin<'_>> {
     let host_start = scheme_end + 3;
     let rest = &b[host_start..];
     let host_len = rest.iter().position(|&c| c == b':').unwrap_or(rest.len());
-    let host = &rest[..host_len];
-    if host.is_empty() || host.len() > MAX_HOST_LEN {
-        return None;
-    }
-    // Labels of 1 to 63 bytes of [a-z0-9_-], not starting or ending with a hyphen; the last
-    // one not all digits (that would make an IPv4 address).
-    let mut label_start = 0;
-    let mut label_all_digits = true;
-    for (i, &c) in host.iter().enumerate() {
-        match HOST_BYTE[c as usize] {
-            LETTER => label_all_digits = false,
-            DIGIT => {}
-            HYPHEN if i != label_start => label_all_digits = false,
-            DOT if i != label_start && i - label_start <= 63 && host[i - 1] != b'-' => {
-                label_start = i + 1;
-                label_all_digits = true;
-            }
-            _ => return None,
-        }
-    }
-    if label_start == host.len()
-        || host.len() - label_start > 63
-        || host[host.len() - 1] == b'-'
-        || label_all_digits
-    {
+    if !is_host_name(&rest[..host_len]) {
         return None;
     }
     let port = match rest.get(host_len + 1..) {
         None => None,
-        Some(digits) => {
-            if digits.is_empty() || digits.len() > 5 || digits[0] == b'0' {
-                return None;
-            }
-            let mut n: u32 = 0;
-            for &d in digits {
-                if !d.is_ascii_digit() {
-                    return None;
-                }
-                n = n * 10 + u32::from(d - b'0');
-            }
-            Some(u16::try_from(n).ok()?)
-        }
+        Some(digits) => Some(fast_port(digits)?),
     };
     // Every byte seen is ASCII, so this conversion cannot fail.
     let full = std::str::from_utf8(b).ok()?;
@@ -183,6 +147,49 @@ fn parse_host_name_origin(b: &[u8]) -> Option<Origin<'_>> {
         host_kind: HostKind::Domain,
         port,
     })
+}
+
+/// Labels of 1 to 63 bytes of `[a-z0-9_-]`, not starting or ending with a hyphen, the last one
+/// not all digits (that would make an IPv4 address), 253 bytes at most.
+#[inline]
+fn is_host_name(host: &[u8]) -> bool {
+    if host.is_empty() || host.len() > MAX_HOST_LEN {
+        return false;
+    }
+    let mut label_start = 0;
+    let mut label_all_digits = true;
+    for (i, &c) in host.iter().enumerate() {
+        match HOST_BYTE[c as usize] {
+            LETTER => label_all_digits = false,
+            DIGIT => {}
+            HYPHEN if i != label_start => label_all_digits = false,
+            DOT if i != label_start && i - label_start <= 63 && host[i - 1] != b'-' => {
+                label_start = i + 1;
+                label_all_digits = true;
+            }
+            _ => return false,
+        }
+    }
+    label_start != host.len()
+        && host.len() - label_start <= 63
+        && host[host.len() - 1] != b'-'
+        && !label_all_digits
+}
+
+/// A port of 1 to 5 digits, no leading zero, at most 65535.
+#[inline]
+fn fast_port(digits: &[u8]) -> Option<u16> {
+    if digits.is_empty() || digits.len() > 5 || digits[0] == b'0' {
+        return None;
+    }
+    let mut n: u32 = 0;
+    for &d in digits {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + u32::from(d - b'0');
+    }
+    u16::try_from(n).ok()
 }
 
 const OTHER: u8 = 0;
@@ -230,17 +237,7 @@ fn parse_slowly(bytes: &[u8]) -> Result<Origin<'_>, SyntaxError> {
     let scheme = &full[..sep];
     check_scheme(scheme)?;
     let rest = &full[sep + 3..];
-    if let Some(i) = rest.find(['/', '?', '#']) {
-        // Report userinfo or a bad host first when they come before the path.
-        let before = &rest[..i];
-        if before.contains('@') {
-            return Err(SyntaxError::HasUserinfo);
-        }
-        return Err(SyntaxError::HasPath);
-    }
-    if rest.contains('@') {
-        return Err(SyntaxError::HasUserinfo);
-    }
+    check_authority_only(rest)?;
     let (host, host_kind, port_str) = split_host_port(rest)?;
     let port = match port_str {
         None => None,
@@ -259,6 +256,19 @@ fn parse_slowly(bytes: &[u8]) -> Result<Origin<'_>, SyntaxError> {
         host_kind,
         port,
     })
+}
+
+/// No path, query, fragment or userinfo after the scheme; userinfo is reported first when it
+/// comes before a path.
+fn check_authority_only(rest: &str) -> Result<(), SyntaxError> {
+    let authority = rest.find(['/', '?', '#']).map_or(rest, |i| &rest[..i]);
+    if authority.contains('@') {
+        return Err(SyntaxError::HasUserinfo);
+    }
+    if authority.len() < rest.len() {
+        return Err(SyntaxError::HasPath);
+    }
+    Ok(())
 }
 
 fn check_scheme(scheme: &str) -> Result<(), SyntaxError> {
@@ -380,26 +390,31 @@ fn check_ipv6(addr: &str) -> Result<(), SyntaxError> {
     }
 }
 
-/// The URL standard's IPv6 serializer, writing into a stack buffer.
-fn serialize_ipv6<'b>(ip: &Ipv6Addr, buf: &'b mut [u8; 39]) -> &'b str {
-    let pieces = ip.segments();
-    // Find the first longest run of zero pieces of length >= 2.
+/// The first longest run of zero pieces of length 2 or more, as (start, length); a start of
+/// `usize::MAX` when there is none (the URL standard's IPv6 serializer, step 2).
+fn longest_zero_run(pieces: &[u16; 8]) -> (usize, usize) {
     let (mut best_start, mut best_len) = (usize::MAX, 1);
     let mut i = 0;
     while i < 8 {
-        if pieces[i] == 0 {
-            let start = i;
-            while i < 8 && pieces[i] == 0 {
-                i += 1;
-            }
-            if i - start > best_len {
-                best_start = start;
-                best_len = i - start;
-            }
-        } else {
+        if pieces[i] != 0 {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < 8 && pieces[i] == 0 {
             i += 1;
         }
+        if i - start > best_len {
+            (best_start, best_len) = (start, i - start);
+        }
     }
+    (best_start, best_len)
+}
+
+/// The URL standard's IPv6 serializer, writing into a stack buffer.
+fn serialize_ipv6<'b>(ip: &Ipv6Addr, buf: &'b mut [u8; 39]) -> &'b str {
+    let pieces = ip.segments();
+    let (best_start, best_len) = longest_zero_run(&pieces);
     let mut n = 0;
     let mut push = |c: u8, n: &mut usize| {
         buf[*n] = c;
