@@ -167,8 +167,6 @@ fn compile_origins(
     prefix: &str,
     f: &mut Findings,
 ) -> OriginMatcher {
-    let credentials = o.supports_credentials;
-    let insecure_ok = o.dangerously_allow_insecure_origins;
     let option = format!("{prefix}origins");
     // Left out means "*", unless regexes or a predicate are given.
     let default_any = o.origin_regexes.is_empty() && predicate.is_none();
@@ -182,24 +180,57 @@ fn compile_origins(
         entries.iter().partition(|entry| looks_like_regex(entry));
     let mut matcher = OriginMatcher::default();
     for entry in patterns {
-        match origin::parse_pattern(entry) {
-            Err(e) => f
-                .problems
-                .push(problems::origin_pattern(&option, entry, &e)),
-            Ok(OriginPattern::Any) => {
-                if entries.len() > 1 {
-                    let problem = problems::wildcard_in_list(&option, "origin", "origins");
-                    f.problems.push(problem);
-                }
-                matcher.any = true;
-            }
-            Ok(p) if credentials && !insecure_ok && !p.is_secure() => {
-                let problem = problems::insecure_origin_with_credentials(&option, entry);
+        compile_origin(o, entry, entries.len() > 1, &option, &mut matcher, f);
+    }
+    check_credentials(o, &matcher, prefix, f);
+    let regex_option = format!("{prefix}origin_regexes");
+    let regexes: Vec<(&str, &str)> = (regex_entries.iter().map(|re| (option.as_str(), *re)))
+        .chain(
+            o.origin_regexes
+                .iter()
+                .map(|re| (regex_option.as_str(), re.as_str())),
+        )
+        .collect();
+    compile_regexes(&regexes, &mut matcher, f);
+    matcher.set_predicate(predicate.cloned());
+    let insecure_ok = o.dangerously_allow_insecure_origins;
+    matcher.set_dynamic_insecure_ok(!o.supports_credentials || insecure_ok);
+    if matcher.grants_nothing() {
+        f.warnings.push(problems::warn_grants_nothing(prefix));
+    }
+    matcher
+}
+
+/// One `origins` entry that is not a regex.
+fn compile_origin(
+    o: &CorsOptions,
+    entry: &str,
+    in_a_list: bool,
+    option: &str,
+    matcher: &mut OriginMatcher,
+    f: &mut Findings,
+) {
+    let insecure_refused = o.supports_credentials && !o.dangerously_allow_insecure_origins;
+    match origin::parse_pattern(entry) {
+        Err(e) => f.problems.push(problems::origin_pattern(option, entry, &e)),
+        Ok(OriginPattern::Any) => {
+            if in_a_list {
+                let problem = problems::wildcard_in_list(option, "origin", "origins");
                 f.problems.push(problem);
             }
-            Ok(p) => matcher.add(p),
+            matcher.any = true;
         }
+        Ok(p) if insecure_refused && !p.is_secure() => {
+            let problem = problems::insecure_origin_with_credentials(option, entry);
+            f.problems.push(problem);
+        }
+        Ok(p) => matcher.add(p),
     }
+}
+
+/// Credentials never go with any origin, and plain-http origins only when dangerously allowed.
+fn check_credentials(o: &CorsOptions, matcher: &OriginMatcher, prefix: &str, f: &mut Findings) {
+    let credentials = o.supports_credentials;
     if credentials && matcher.any {
         let option = format!("{prefix}supports_credentials");
         let problem = problems::credentials_with_any_origin(&option, o.origins.is_none());
@@ -213,25 +244,10 @@ fn compile_origins(
         f.warnings
             .push(problems::warn_send_wildcard_without_any(prefix));
     }
-    let regex_option = format!("{prefix}origin_regexes");
-    let regexes: Vec<(&str, &str)> = (regex_entries.iter().map(|re| (option.as_str(), *re)))
-        .chain(
-            o.origin_regexes
-                .iter()
-                .map(|re| (regex_option.as_str(), re.as_str())),
-        )
-        .collect();
-    compile_regexes(&regexes, &mut matcher, f);
-    matcher.set_predicate(predicate.cloned());
-    matcher.set_dynamic_insecure_ok(!credentials || insecure_ok);
-    if matcher.grants_nothing() {
-        f.warnings.push(problems::warn_grants_nothing(prefix));
-    }
-    if insecure_ok && credentials {
+    if o.dangerously_allow_insecure_origins && credentials {
         f.warnings
             .push(problems::warn_insecure_origins_allowed(prefix));
     }
-    matcher
 }
 
 /// Whether an `origins` entry is written as a regex (flask-cors accepts regexes there):
