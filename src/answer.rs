@@ -71,11 +71,8 @@ fn write_credentials(headers: &mut HeaderMap) {
 
 /// The fields only a preflight's answer carries.
 fn write_preflight_fields(policy: &Policy, grant: &PreflightGrant<'_>, headers: &mut HeaderMap) {
-    let methods = policy
-        .allow_methods
-        .clone()
-        .unwrap_or_else(|| grant.method.clone());
-    headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, methods);
+    let methods = policy.methods.header_for(grant.method);
+    headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, methods.clone());
     if let Some(lines) = grant.request_headers {
         // Echo the names asked for, line by line: a browser joins field lines with commas, so
         // nothing needs to be joined (or allocated) here.
@@ -167,7 +164,7 @@ impl ActualHeaders {
         if !self.automatic_options {
             return None;
         }
-        Some(self.policy.as_ref()?.policy()?.allow.clone())
+        self.policy.as_ref()?.policy()?.automatic_options.clone()
     }
 
     /// Writes the fields; `head` is the request's, when there is one (an error rendered

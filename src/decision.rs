@@ -199,7 +199,7 @@ pub(crate) fn decide<'a>(policy: &'a Policy, req: &RequestView<'a>) -> Decision<
     {
         return Decision::Preflight(preflight(policy, req));
     }
-    let automatic_options = *req.method == Method::OPTIONS && policy.automatic_options;
+    let automatic_options = *req.method == Method::OPTIONS && policy.automatic_options.is_some();
     let (allow_origin, refusal) = if policy.is_static() {
         // `*` for every request, whatever its Origin: the answer is the same for everyone, so
         // no cache can be poisoned by a request with a strange Origin.

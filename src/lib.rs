@@ -85,6 +85,7 @@ mod fetch;
 mod future;
 mod headers;
 mod log_lines;
+mod methods;
 mod middleware;
 mod nesting;
 mod options;

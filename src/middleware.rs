@@ -102,7 +102,7 @@ where
         // Each step reads what it needs while the decision borrows the request, then hands the
         // request on.
         match decide(policy, &RequestView::new(req.head())) {
-            Decision::Preflight(result) if policy.automatic_options => {
+            Decision::Preflight(result) if policy.automatic_options.is_some() => {
                 let onward = self.route_preflight(&req, &result, nesting);
                 self.answer_preflight(preflight_response(policy, &result), req, onward, nesting)
             }

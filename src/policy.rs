@@ -4,25 +4,8 @@
 use actix_web::http::header::HeaderValue;
 
 use crate::headers::AllowedHeaders;
+use crate::methods::AllowedMethods;
 use crate::origin::OriginMatcher;
-
-/// Which methods a preflight may ask for.
-#[derive(Debug, Clone)]
-pub(crate) enum AllowedMethods {
-    /// Any method token; the answer names the method asked for.
-    Any,
-    /// Exactly these tokens, compared byte for byte.
-    List(Vec<Box<str>>),
-}
-
-impl AllowedMethods {
-    pub(crate) fn contains(&self, method: &[u8]) -> bool {
-        match self {
-            AllowedMethods::Any => true,
-            AllowedMethods::List(list) => list.iter().any(|m| m.as_bytes() == method),
-        }
-    }
-}
 
 /// One compiled CORS policy. Built once by validation, shared read-only by every worker.
 #[derive(Debug, Clone)]
@@ -32,10 +15,6 @@ pub(crate) struct Policy {
     pub(crate) send_wildcard: bool,
     pub(crate) credentials: bool,
     pub(crate) methods: AllowedMethods,
-    /// `Access-Control-Allow-Methods` for a list of methods; `None` echoes the method asked for.
-    pub(crate) allow_methods: Option<HeaderValue>,
-    /// `Allow` for automatic `OPTIONS` answers.
-    pub(crate) allow: HeaderValue,
     pub(crate) allow_headers: AllowedHeaders,
     pub(crate) expose_headers: Option<HeaderValue>,
     pub(crate) max_age: Option<HeaderValue>,
@@ -45,7 +24,8 @@ pub(crate) struct Policy {
     pub(crate) without_origin: Option<WithoutOrigin>,
     /// Whether an answer of `*` to every request is sent also without an `Origin`.
     pub(crate) always_send: bool,
-    pub(crate) automatic_options: bool,
+    /// `automatic_options`: the `Allow` value of automatic `OPTIONS` answers when it is on.
+    pub(crate) automatic_options: Option<HeaderValue>,
     pub(crate) private_network: bool,
 }
 

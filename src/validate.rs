@@ -8,9 +8,10 @@ use regex::{Regex, RegexSetBuilder};
 use crate::error::{ConfigError, ConfigProblem};
 use crate::fetch;
 use crate::headers::{self, AllowedHeaders};
+use crate::methods::AllowedMethods;
 use crate::options::{CorsOptions, DEFAULT_METHODS};
 use crate::origin::{self, OriginMatcher, OriginPattern, OriginPredicate};
-use crate::policy::{AllowedMethods, CompiledCors, PathGlob, Policy, WithoutOrigin};
+use crate::policy::{CompiledCors, PathGlob, Policy, WithoutOrigin};
 use crate::problems::{self, CHROMIUM_MAX_AGE};
 use crate::regex_lint;
 
@@ -112,7 +113,7 @@ fn compile_policy(
     let start = f.problems.len();
     let opt = |name: &str| format!("{prefix}{name}");
     let origins = compile_origins(o, predicate, prefix, f);
-    let (methods, allow_methods, allow) = compile_methods(&o.methods, &opt("methods"), f);
+    let (methods, allow) = compile_methods(&o.methods, &opt("methods"), f);
     let allow_headers = compile_allow_headers(&o.allow_headers, &opt("allow_headers"), f);
     let expose_headers = compile_expose_headers(o, &opt("expose_headers"), f);
     let max_age = compile_max_age(o.max_age, prefix, f);
@@ -135,14 +136,12 @@ fn compile_policy(
         send_wildcard,
         credentials: o.supports_credentials,
         methods,
-        allow_methods,
-        allow,
         allow_headers,
         expose_headers,
         max_age,
         vary: o.vary_header && depends_on_origin,
         always_send: o.always_send,
-        automatic_options: o.automatic_options,
+        automatic_options: o.automatic_options.then_some(allow),
         private_network: o.allow_private_network,
     })
 }
@@ -300,20 +299,20 @@ fn compile_regexes(list: &[(&str, &str)], matcher: &mut OriginMatcher, f: &mut F
     }
 }
 
-/// `methods`: the allowed tokens, the `Access-Control-Allow-Methods` value, and the `Allow`
-/// value of automatic `OPTIONS` answers.
+/// `methods`: the allowed tokens with their `Access-Control-Allow-Methods` value, and the
+/// `Allow` value of automatic `OPTIONS` answers.
 fn compile_methods(
     list: &[String],
     option: &str,
     f: &mut Findings,
-) -> (AllowedMethods, Option<HeaderValue>, HeaderValue) {
+) -> (AllowedMethods, HeaderValue) {
     let default_allow = || joined(DEFAULT_METHODS.iter().copied());
     if list.iter().any(|m| m == "*") {
         if list.len() > 1 {
             let problem = problems::wildcard_in_list(option, "method", "methods");
             f.problems.push(problem);
         }
-        return (AllowedMethods::Any, None, default_allow());
+        return (AllowedMethods::Any, default_allow());
     }
     let mut methods: Vec<Box<str>> = Vec::with_capacity(list.len());
     for m in list {
@@ -343,7 +342,11 @@ fn compile_methods(
     } else {
         value.clone()
     };
-    (AllowedMethods::List(methods), Some(value), allow)
+    let methods = AllowedMethods::List {
+        tokens: methods,
+        header: value,
+    };
+    (methods, allow)
 }
 
 /// Tokens joined with `, `, as a header value built to be cloned for free.
