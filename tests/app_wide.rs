@@ -1,13 +1,12 @@
 //! App-wide CORS through a real actix `App` with real routing: every option, every refusal
 //! reason, Vary in all its cases, and error responses.
 
-#[macro_use]
-mod common;
+mod support;
 
 use actix_cross_origin::{Cors, CorsOptions, ResourceOptions};
 use actix_web::http::{header, Method, StatusCode};
 use actix_web::test::TestRequest;
-use common::*;
+use support::*;
 
 const APP: &str = "https://app.example.com";
 const EVIL: &str = "https://evil.example";
@@ -19,17 +18,18 @@ fn listed() -> Cors {
 #[actix_rt::test]
 async fn default_reflects_any_origin_like_flask_cors() {
     let hits = Hits::default();
-    let app = api!(Cors::default(), hits);
-    let res = call!(app, get("/items", Some(EVIL)));
+    let app = api(Cors::default(), &hits).await;
+    let res = call(&app, get("/items", Some(EVIL))).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(acao(&res).as_deref(), Some(EVIL));
     assert_eq!(vary_origin_count(&res), 1);
     assert_eq!(one(&res, "access-control-allow-credentials"), None);
 
-    let res = call!(
-        app,
-        preflight("/items", EVIL, "PUT", Some("content-type,x-anything"))
-    );
+    let res = call(
+        &app,
+        preflight("/items", EVIL, "PUT", Some("content-type,x-anything")),
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     assert_eq!(acao(&res).as_deref(), Some(EVIL));
     assert_eq!(
@@ -47,13 +47,13 @@ async fn default_reflects_any_origin_like_flask_cors() {
 #[actix_rt::test]
 async fn listed_origin_granted_others_refused_but_handler_runs() {
     let hits = Hits::default();
-    let app = api!(listed(), hits);
-    let res = call!(app, get("/items", Some(APP)));
+    let app = api(listed(), &hits).await;
+    let res = call(&app, get("/items", Some(APP))).await;
     assert_eq!(acao(&res).as_deref(), Some(APP));
     assert_eq!(vary_origin_count(&res), 1);
 
     // CORS is not authorization: the handler runs, the browser is just not told it may read.
-    let res = call!(app, get("/items", Some(EVIL)));
+    let res = call(&app, get("/items", Some(EVIL))).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert!(!has_cors_headers(&res));
     assert_eq!(vary_origin_count(&res), 1);
@@ -66,7 +66,7 @@ async fn preflight_refusals_are_403_without_cors_headers_and_never_reach_the_han
     let cors = listed()
         .methods(["GET", "PUT"])
         .allow_headers(["Content-Type", "X-Token"]);
-    let app = api!(cors, hits);
+    let app = api(cors, &hits).await;
     let refused = [
         preflight("/items", EVIL, "PUT", None),
         preflight("/items", "null", "PUT", None),
@@ -85,17 +85,18 @@ async fn preflight_refusals_are_403_without_cors_headers_and_never_reach_the_han
         preflight("/items", APP, "PUT", Some(&",".repeat(5000))),
     ];
     for (i, req) in refused.into_iter().enumerate() {
-        let res = call!(app, req);
+        let res = call(&app, req).await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN, "case {i}");
         assert!(!has_cors_headers(&res), "case {i}: {:?}", res.headers());
         assert_eq!(vary_origin_count(&res), 1, "case {i}");
     }
     assert_eq!(hits.get(), 0);
 
-    let res = call!(
-        app,
-        preflight("/items", APP, "PUT", Some("X-Token, content-type"))
-    );
+    let res = call(
+        &app,
+        preflight("/items", APP, "PUT", Some("X-Token, content-type")),
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     assert_eq!(
         one(&res, "access-control-allow-methods").as_deref(),
@@ -109,35 +110,37 @@ async fn preflight_refusals_are_403_without_cors_headers_and_never_reach_the_han
 
 #[actix_rt::test]
 async fn preflight_for_a_path_without_route_is_answered() {
-    let app = api!(listed(), Hits::default());
-    let res = call!(app, preflight("/no/such/route", APP, "PUT", None));
+    let app = api(listed(), &Hits::default()).await;
+    let res = call(&app, preflight("/no/such/route", APP, "PUT", None)).await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     assert_eq!(acao(&res).as_deref(), Some(APP));
     // And the actual request's 404 is readable by the page.
     let mut req = get("/no/such/route", Some(APP));
     req = req.method(Method::PUT);
-    let res = call!(app, req);
+    let res = call(&app, req).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     assert_eq!(acao(&res).as_deref(), Some(APP));
 }
 
 #[actix_rt::test]
 async fn preflight_to_a_route_behind_authentication_is_not_a_401() {
-    let app = api!(listed(), Hits::default());
-    let res = call!(
-        app,
-        preflight("/auth/me", APP, "GET", Some("authorization"))
-    );
+    let app = api(listed(), &Hits::default()).await;
+    let res = call(
+        &app,
+        preflight("/auth/me", APP, "GET", Some("authorization")),
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     // The 401 of the actual request, an `Err` from the inner middleware, is readable too.
-    let res = call_rendered!(app, get("/auth/me", Some(APP)));
+    let res = call_rendered(&app, get("/auth/me", Some(APP))).await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(acao(&res).as_deref(), Some(APP));
     assert_eq!(vary_origin_count(&res), 1);
-    let res = call!(
-        app,
-        get("/auth/me", Some(APP)).insert_header((header::AUTHORIZATION, "Bearer t"))
-    );
+    let res = call(
+        &app,
+        get("/auth/me", Some(APP)).insert_header((header::AUTHORIZATION, "Bearer t")),
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(acao(&res).as_deref(), Some(APP));
 }
@@ -147,9 +150,9 @@ async fn error_responses_carry_the_same_headers() {
     let cors = listed()
         .supports_credentials(true)
         .expose_headers(["X-Request-Id"]);
-    let app = api!(cors, Hits::default());
+    let app = api(cors, &Hits::default()).await;
     for path in ["/fail", "/teapot", "/missing"] {
-        let res = call!(app, get(path, Some(APP)));
+        let res = call(&app, get(path, Some(APP))).await;
         assert!(
             res.status().is_client_error() || res.status().is_server_error(),
             "{path}"
@@ -168,7 +171,7 @@ async fn error_responses_carry_the_same_headers() {
         assert_eq!(vary_origin_count(&res), 1, "{path}");
     }
     // A refused origin gets none of them on errors either.
-    let res = call!(app, get("/fail", Some(EVIL)));
+    let res = call(&app, get("/fail", Some(EVIL))).await;
     assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
     assert!(!has_cors_headers(&res));
 }
@@ -176,24 +179,24 @@ async fn error_responses_carry_the_same_headers() {
 #[actix_rt::test]
 async fn credentials_are_sent_only_to_granted_origins() {
     let cors = listed().supports_credentials(true);
-    let app = api!(cors, Hits::default());
-    let res = call!(app, get("/items", Some(APP)));
+    let app = api(cors, &Hits::default()).await;
+    let res = call(&app, get("/items", Some(APP))).await;
     assert_eq!(
         one(&res, "access-control-allow-credentials").as_deref(),
         Some("true")
     );
-    let res = call!(app, preflight("/items", APP, "PUT", Some("content-type")));
+    let res = call(&app, preflight("/items", APP, "PUT", Some("content-type"))).await;
     assert_eq!(
         one(&res, "access-control-allow-credentials").as_deref(),
         Some("true")
     );
     assert_eq!(acao(&res).as_deref(), Some(APP));
-    let res = call!(app, get("/items", Some(EVIL)));
+    let res = call(&app, get("/items", Some(EVIL))).await;
     assert_eq!(one(&res, "access-control-allow-credentials"), None);
     assert_eq!(acao(&res), None);
     // Without an Origin, always_send answers the one listed origin, credentials included, as
     // flask-cors does: a cached copy then still works for that origin.
-    let res = call!(app, get("/items", None));
+    let res = call(&app, get("/items", None)).await;
     assert_eq!(acao(&res).as_deref(), Some(APP));
     assert_eq!(
         one(&res, "access-control-allow-credentials").as_deref(),
@@ -204,48 +207,49 @@ async fn credentials_are_sent_only_to_granted_origins() {
 
 #[actix_rt::test]
 async fn expose_headers_only_on_actual_granted_responses() {
-    let app = api!(
+    let app = api(
         listed().expose_headers(["X-Total-Count", "X-Page"]),
-        Hits::default()
-    );
-    let res = call!(app, get("/items", Some(APP)));
+        &Hits::default(),
+    )
+    .await;
+    let res = call(&app, get("/items", Some(APP))).await;
     assert_eq!(
         one(&res, "access-control-expose-headers").as_deref(),
         Some("X-Total-Count, X-Page")
     );
-    let res = call!(app, get("/items", Some(EVIL)));
+    let res = call(&app, get("/items", Some(EVIL))).await;
     assert_eq!(one(&res, "access-control-expose-headers"), None);
 }
 
 #[actix_rt::test]
 async fn max_age_is_sent_on_granted_preflights_including_zero() {
     for (age, want) in [(600, "600"), (0, "0")] {
-        let app = api!(listed().max_age(age), Hits::default());
-        let res = call!(app, preflight("/items", APP, "PUT", None));
+        let app = api(listed().max_age(age), &Hits::default()).await;
+        let res = call(&app, preflight("/items", APP, "PUT", None)).await;
         assert_eq!(one(&res, "access-control-max-age").as_deref(), Some(want));
-        let res = call!(app, preflight("/items", EVIL, "PUT", None));
+        let res = call(&app, preflight("/items", EVIL, "PUT", None)).await;
         assert_eq!(one(&res, "access-control-max-age"), None);
-        let res = call!(app, get("/items", Some(APP)));
+        let res = call(&app, get("/items", Some(APP))).await;
         assert_eq!(one(&res, "access-control-max-age"), None);
     }
 }
 
 #[actix_rt::test]
 async fn send_wildcard_answers_star_without_vary() {
-    let app = api!(Cors::default().send_wildcard(true), Hits::default());
+    let app = api(Cors::default().send_wildcard(true), &Hits::default()).await;
     for origin in [Some(APP), Some(EVIL), Some("null"), None] {
-        let res = call!(app, get("/items", origin));
+        let res = call(&app, get("/items", origin)).await;
         assert_eq!(acao(&res).as_deref(), Some("*"), "{origin:?}");
         assert_eq!(vary_origin_count(&res), 0, "{origin:?}");
     }
-    let res = call!(app, preflight("/items", APP, "PUT", None));
+    let res = call(&app, preflight("/items", APP, "PUT", None)).await;
     assert_eq!(acao(&res).as_deref(), Some("*"));
 }
 
 #[actix_rt::test]
 async fn always_send_governs_requests_without_origin() {
-    let app = api!(Cors::default(), Hits::default());
-    let res = call!(app, get("/items", None));
+    let app = api(Cors::default(), &Hits::default()).await;
+    let res = call(&app, get("/items", None)).await;
     assert_eq!(acao(&res).as_deref(), Some("*"));
     assert_eq!(
         vary_origin_count(&res),
@@ -253,44 +257,45 @@ async fn always_send_governs_requests_without_origin() {
         "a request with an Origin would get another answer"
     );
 
-    let app = api!(Cors::default().always_send(false), Hits::default());
-    let res = call!(app, get("/items", None));
+    let app = api(Cors::default().always_send(false), &Hits::default()).await;
+    let res = call(&app, get("/items", None)).await;
     assert_eq!(acao(&res), None);
     assert_eq!(vary_origin_count(&res), 1);
 
     // One listed origin is sent without an Origin (flask-cors's always_send); the answer
     // still depends on the Origin, so Vary says so.
-    let app = api!(listed(), Hits::default());
+    let app = api(listed(), &Hits::default()).await;
     for req in [get("/items", None), get("/items", Some(""))] {
-        let res = call!(app, req);
+        let res = call(&app, req).await;
         assert_eq!(acao(&res).as_deref(), Some(APP));
         assert_eq!(vary_origin_count(&res), 1);
     }
     // Several: one of them would be arbitrary, so none is sent.
-    let app = api!(
+    let app = api(
         Cors::default().origins([APP, "https://other.example"]),
-        Hits::default()
-    );
-    let res = call!(app, get("/items", None));
+        &Hits::default(),
+    )
+    .await;
+    let res = call(&app, get("/items", None)).await;
     assert!(!has_cors_headers(&res));
     assert_eq!(vary_origin_count(&res), 1);
-    let app = api!(listed().always_send(false), Hits::default());
-    let res = call!(app, get("/items", None));
+    let app = api(listed().always_send(false), &Hits::default()).await;
+    let res = call(&app, get("/items", None)).await;
     assert!(!has_cors_headers(&res));
 }
 
 #[actix_rt::test]
 async fn vary_in_all_its_cases() {
-    let app = api!(listed(), Hits::default());
+    let app = api(listed(), &Hits::default()).await;
     // Appended to an existing Vary, never replacing it.
-    let res = call!(app, get("/vary", Some(APP)));
+    let res = call(&app, get("/vary", Some(APP))).await;
     assert_eq!(all(&res, "vary"), ["Accept-Encoding", "Origin"]);
     // Not duplicated when the handler already lists it (any case).
-    let res = call!(app, get("/vary-origin", Some(APP)));
+    let res = call(&app, get("/vary-origin", Some(APP))).await;
     assert_eq!(all(&res, "vary"), ["origin"]);
     // On refused and non-CORS requests too.
     for origin in [Some(EVIL), None] {
-        let res = call!(app, get("/vary", origin));
+        let res = call(&app, get("/vary", origin)).await;
         assert_eq!(
             all(&res, "vary"),
             ["Accept-Encoding", "Origin"],
@@ -298,14 +303,14 @@ async fn vary_in_all_its_cases() {
         );
     }
     // On preflights, granted or refused.
-    let res = call!(app, preflight("/items", APP, "PUT", None));
+    let res = call(&app, preflight("/items", APP, "PUT", None)).await;
     assert_eq!(vary_origin_count(&res), 1);
 
     // Turned off: never touched.
-    let app = api!(listed().vary_header(false), Hits::default());
-    let res = call!(app, get("/vary", Some(APP)));
+    let app = api(listed().vary_header(false), &Hits::default()).await;
+    let res = call(&app, get("/vary", Some(APP))).await;
     assert_eq!(all(&res, "vary"), ["Accept-Encoding"]);
-    let res = call!(app, preflight("/items", APP, "PUT", None));
+    let res = call(&app, preflight("/items", APP, "PUT", None)).await;
     assert_eq!(vary_origin_count(&res), 0);
 }
 
@@ -321,14 +326,16 @@ async fn a_preflight_without_origin_gets_the_answer_always_send_has() {
             .insert_header((header::ACCESS_CONTROL_REQUEST_HEADERS, "x-token"))
     };
     let hits = Hits::default();
-    let app = api!(
+    let app = api(
         Cors::default().max_age(600).allow_private_network(true),
-        hits
-    );
-    let res = call!(
-        app,
-        curl("PUT").insert_header(("access-control-request-private-network", "true"))
-    );
+        &hits,
+    )
+    .await;
+    let res = call(
+        &app,
+        curl("PUT").insert_header(("access-control-request-private-network", "true")),
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     assert_eq!(acao(&res).as_deref(), Some("*"));
     assert!(one(&res, "access-control-allow-methods").is_some());
@@ -342,18 +349,19 @@ async fn a_preflight_without_origin_gets_the_answer_always_send_has() {
         Some("true")
     );
     // One listed origin: that origin; a method not allowed: refused like any preflight.
-    let app = api!(listed().methods(["PUT"]), hits.clone());
-    let res = call!(app, curl("PUT"));
+    let app = api(listed().methods(["PUT"]), &hits.clone()).await;
+    let res = call(&app, curl("PUT")).await;
     assert_eq!(acao(&res).as_deref(), Some(APP));
-    let res = call!(app, curl("DELETE"));
+    let res = call(&app, curl("DELETE")).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert!(!has_cors_headers(&res));
     // Nothing to answer without an Origin: a plain OPTIONS, answered automatically.
-    let app = api!(
+    let app = api(
         Cors::default().origins([APP, "https://other.example"]),
-        hits.clone()
-    );
-    let res = call!(app, curl("PUT"));
+        &hits.clone(),
+    )
+    .await;
+    let res = call(&app, curl("PUT")).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert!(one(&res, "allow").is_some());
     assert!(!has_cors_headers(&res));
@@ -366,10 +374,10 @@ async fn a_handler_that_answers_cors_itself_wins() {
     // with no CORS field of the policy's added beside it, and the debug log says so where the
     // policy would have granted. Vary still lists Origin once: the handler's answer may depend
     // on it too.
-    let app = api!(listed().supports_credentials(true), Hits::default());
+    let app = api(listed().supports_credentials(true), &Hits::default()).await;
     let lines = logged(async {
         for origin in [Some(APP), Some(EVIL), None] {
-            let res = call!(app, get("/acao", origin));
+            let res = call(&app, get("/acao", origin)).await;
             assert_eq!(acao(&res).as_deref(), Some("https://handler.example"));
             assert_eq!(one(&res, "access-control-allow-credentials"), None);
             assert_eq!(vary_origin_count(&res), 1);
@@ -388,34 +396,36 @@ async fn a_handler_that_answers_cors_itself_wins() {
 #[actix_rt::test]
 async fn automatic_options_answers_plain_options_nobody_answers() {
     let hits = Hits::default();
-    let app = api!(listed().methods(["GET", "PUT"]), hits);
+    let app = api(listed().methods(["GET", "PUT"]), &hits).await;
     let plain = || TestRequest::default().method(Method::OPTIONS).uri("/items");
-    let res = call!(app, plain().insert_header((header::ORIGIN, APP)));
+    let res = call(&app, plain().insert_header((header::ORIGIN, APP))).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(one(&res, "allow").as_deref(), Some("GET, PUT"));
     assert_eq!(acao(&res).as_deref(), Some(APP));
-    let res = call!(app, plain());
+    let res = call(&app, plain()).await;
     assert_eq!(res.status(), StatusCode::OK);
-    let res = call!(
-        app,
+    let res = call(
+        &app,
         TestRequest::default()
             .method(Method::OPTIONS)
-            .uri("/nowhere")
-    );
+            .uri("/nowhere"),
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::OK);
     // A route's own OPTIONS handler still answers.
-    let res = call!(
-        app,
+    let res = call(
+        &app,
         TestRequest::default()
             .method(Method::OPTIONS)
-            .uri("/options-handler")
-    );
+            .uri("/options-handler"),
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(actix_web::test::read_body(res).await, "own options");
     assert_eq!(hits.get(), 1);
 
-    let app = api!(listed().automatic_options(false), Hits::default());
-    let res = call!(app, plain().insert_header((header::ORIGIN, APP)));
+    let app = api(listed().automatic_options(false), &Hits::default()).await;
+    let res = call(&app, plain().insert_header((header::ORIGIN, APP))).await;
     // `App::route` puts the GET guard on the resource, so actix answers 404 here.
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     assert_eq!(
@@ -430,17 +440,19 @@ async fn automatic_options_off_hands_preflights_to_the_handler() {
     // flask-cors's @cross_origin(automatic_options=False), rs/cors's "options passthrough":
     // the handler answers the preflight, and the middleware adds the preflight's fields.
     let hits = Hits::default();
-    let app = api!(
+    let app = api(
         listed()
             .automatic_options(false)
             .methods(["GET", "PUT"])
             .max_age(600),
-        hits
-    );
-    let res = call!(
-        app,
-        preflight("/options-handler", APP, "PUT", Some("x-token"))
-    );
+        &hits,
+    )
+    .await;
+    let res = call(
+        &app,
+        preflight("/options-handler", APP, "PUT", Some("x-token")),
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(acao(&res).as_deref(), Some(APP));
     assert_eq!(
@@ -461,7 +473,7 @@ async fn automatic_options_off_hands_preflights_to_the_handler() {
         preflight("/options-handler", EVIL, "PUT", None),
         preflight("/options-handler", APP, "DELETE", None),
     ] {
-        let res = call!(app, req);
+        let res = call(&app, req).await;
         assert_eq!(res.status(), StatusCode::OK);
         assert!(!has_cors_headers(&res));
         assert_eq!(vary_origin_count(&res), 1);
@@ -469,7 +481,7 @@ async fn automatic_options_off_hands_preflights_to_the_handler() {
     assert_eq!(hits.get(), 3);
 
     // A route without an OPTIONS handler fails the preflight, as routing answers it.
-    let res = call!(app, preflight("/items", APP, "PUT", None));
+    let res = call(&app, preflight("/items", APP, "PUT", None)).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     assert_eq!(hits.get(), 3);
 }
@@ -478,20 +490,21 @@ async fn automatic_options_off_hands_preflights_to_the_handler() {
 async fn star_only_when_an_origin_came_varies_on_origin() {
     // send_wildcard without always_send: `*` is sent only when an Origin came, so whether it
     // is sent depends on the Origin and caches must know.
-    let app = api!(
+    let app = api(
         Cors::default().send_wildcard(true).always_send(false),
-        Hits::default()
-    );
-    let res = call!(app, get("/items", Some(APP)));
+        &Hits::default(),
+    )
+    .await;
+    let res = call(&app, get("/items", Some(APP))).await;
     assert_eq!(acao(&res).as_deref(), Some("*"));
     assert_eq!(vary_origin_count(&res), 1);
-    let res = call!(app, get("/items", None));
+    let res = call(&app, get("/items", None)).await;
     assert_eq!(acao(&res), None);
     assert_eq!(vary_origin_count(&res), 1);
     // With always_send, `*` goes to everyone and nothing varies.
-    let app = api!(Cors::default().send_wildcard(true), Hits::default());
+    let app = api(Cors::default().send_wildcard(true), &Hits::default()).await;
     for origin in [Some(APP), None] {
-        let res = call!(app, get("/items", origin));
+        let res = call(&app, get("/items", origin)).await;
         assert_eq!(acao(&res).as_deref(), Some("*"));
         assert_eq!(vary_origin_count(&res), 0);
     }
@@ -510,7 +523,7 @@ async fn regexes_in_origins_match_whole_labels_only() {
         err.problems()[0].fix().contains(&format!("{fixed:?}")),
         "{err}"
     );
-    let app = api!(Cors::default().origins([fixed]), Hits::default());
+    let app = api(Cors::default().origins([fixed]), &Hits::default()).await;
     for (origin, granted) in [
         ("https://example.com", true),
         ("https://a.example.com", true),
@@ -519,7 +532,7 @@ async fn regexes_in_origins_match_whole_labels_only() {
         ("https://example.com.evil.io", false),
         ("http://a.example.com", false),
     ] {
-        let res = call!(app, get("/items", Some(origin)));
+        let res = call(&app, get("/items", Some(origin))).await;
         let want = granted.then_some(origin);
         assert_eq!(acao(&res).as_deref(), want, "{origin}");
         assert_eq!(vary_origin_count(&res), 1);
@@ -530,22 +543,22 @@ async fn regexes_in_origins_match_whole_labels_only() {
 async fn private_network_access_is_opt_in() {
     let pna =
         |req: TestRequest| req.insert_header(("access-control-request-private-network", "true"));
-    let app = api!(listed(), Hits::default());
-    let res = call!(app, pna(preflight("/items", APP, "GET", None)));
+    let app = api(listed(), &Hits::default()).await;
+    let res = call(&app, pna(preflight("/items", APP, "GET", None))).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert_eq!(one(&res, "access-control-allow-private-network"), None);
 
-    let app = api!(listed().allow_private_network(true), Hits::default());
-    let res = call!(app, pna(preflight("/items", APP, "GET", None)));
+    let app = api(listed().allow_private_network(true), &Hits::default()).await;
+    let res = call(&app, pna(preflight("/items", APP, "GET", None))).await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     assert_eq!(
         one(&res, "access-control-allow-private-network").as_deref(),
         Some("true")
     );
     // Not sent unless asked for, nor to other origins.
-    let res = call!(app, preflight("/items", APP, "GET", None));
+    let res = call(&app, preflight("/items", APP, "GET", None)).await;
     assert_eq!(one(&res, "access-control-allow-private-network"), None);
-    let res = call!(app, pna(preflight("/items", EVIL, "GET", None)));
+    let res = call(&app, pna(preflight("/items", EVIL, "GET", None))).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }
 
@@ -557,7 +570,7 @@ async fn patterns_regexes_and_predicate() {
         .allow_origin_fn(|origin, head| {
             origin == "https://partner.example.net" && head.uri.path() != "/teapot"
         });
-    let app = api!(cors, Hits::default());
+    let app = api(cors, &Hits::default()).await;
     let granted = [
         "https://a.example.com",
         "https://a.b.example.com",
@@ -567,9 +580,9 @@ async fn patterns_regexes_and_predicate() {
         "https://partner.example.net",
     ];
     for origin in granted {
-        let res = call!(app, get("/items", Some(origin)));
+        let res = call(&app, get("/items", Some(origin))).await;
         assert_eq!(acao(&res).as_deref(), Some(origin));
-        let res = call!(app, preflight("/items", origin, "PUT", None));
+        let res = call(&app, preflight("/items", origin, "PUT", None)).await;
         assert_eq!(res.status(), StatusCode::NO_CONTENT, "{origin}");
     }
     let refused = [
@@ -585,13 +598,13 @@ async fn patterns_regexes_and_predicate() {
         "null",
     ];
     for origin in refused {
-        let res = call!(app, get("/items", Some(origin)));
+        let res = call(&app, get("/items", Some(origin))).await;
         assert_eq!(acao(&res), None, "{origin}");
-        let res = call!(app, preflight("/items", origin, "PUT", None));
+        let res = call(&app, preflight("/items", origin, "PUT", None)).await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN, "{origin}");
     }
     // The predicate sees the request head.
-    let res = call!(app, get("/teapot", Some("https://partner.example.net")));
+    let res = call(&app, get("/teapot", Some("https://partner.example.net"))).await;
     assert_eq!(acao(&res), None);
 }
 
@@ -601,30 +614,30 @@ async fn regex_or_predicate_with_credentials_never_grants_plain_http() {
         .origin_regexes([r"https?://[a-z]+\.example\.com"])
         .allow_origin_fn(|o, _| o.starts_with("http://"))
         .supports_credentials(true);
-    let app = api!(cors, Hits::default());
-    let res = call!(app, get("/items", Some("https://app.example.com")));
+    let app = api(cors, &Hits::default()).await;
+    let res = call(&app, get("/items", Some("https://app.example.com"))).await;
     assert_eq!(acao(&res).as_deref(), Some("https://app.example.com"));
     for origin in ["http://app.example.com", "http://anything.example"] {
-        let res = call!(app, get("/items", Some(origin)));
+        let res = call(&app, get("/items", Some(origin))).await;
         assert_eq!(acao(&res), None, "{origin}");
     }
     // Loopback is a secure context, so it may be granted.
-    let res = call!(app, get("/items", Some("http://127.0.0.1:3000")));
+    let res = call(&app, get("/items", Some("http://127.0.0.1:3000"))).await;
     assert_eq!(acao(&res).as_deref(), Some("http://127.0.0.1:3000"));
 
     let cors = Cors::default()
         .allow_origin_fn(|o, _| o.starts_with("http://"))
         .supports_credentials(true)
         .dangerously_allow_insecure_origins(true);
-    let app = api!(cors, Hits::default());
-    let res = call!(app, get("/items", Some("http://anything.example")));
+    let app = api(cors, &Hits::default()).await;
+    let res = call(&app, get("/items", Some("http://anything.example"))).await;
     assert_eq!(acao(&res).as_deref(), Some("http://anything.example"));
 }
 
 #[actix_rt::test]
 async fn any_method_echoes_the_method_asked_for() {
-    let app = api!(listed().methods(["*"]), Hits::default());
-    let res = call!(app, preflight("/items", APP, "PROPFIND", None));
+    let app = api(listed().methods(["*"]), &Hits::default()).await;
+    let res = call(&app, preflight("/items", APP, "PROPFIND", None)).await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     assert_eq!(
         one(&res, "access-control-allow-methods").as_deref(),
@@ -635,10 +648,10 @@ async fn any_method_echoes_the_method_asked_for() {
 #[actix_rt::test]
 async fn empty_origin_list_grants_nothing() {
     let hits = Hits::default();
-    let app = api!(Cors::default().origins(Vec::<String>::new()), hits);
-    let res = call!(app, get("/items", Some(APP)));
+    let app = api(Cors::default().origins(Vec::<String>::new()), &hits).await;
+    let res = call(&app, get("/items", Some(APP))).await;
     assert!(!has_cors_headers(&res));
-    let res = call!(app, preflight("/items", APP, "GET", None));
+    let res = call(&app, preflight("/items", APP, "GET", None)).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }
 
@@ -657,17 +670,17 @@ async fn resources_pick_the_first_matching_entry_and_leave_other_paths_alone() {
             ..ResourceOptions::default()
         },
     ]);
-    let app = api!(cors, Hits::default());
-    let res = call!(app, preflight("/items", APP, "PUT", None));
+    let app = api(cors, &Hits::default()).await;
+    let res = call(&app, preflight("/items", APP, "PUT", None)).await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     assert_eq!(
         one(&res, "access-control-max-age").as_deref(),
         Some("60"),
         "inherited"
     );
-    let res = call!(app, preflight("/items", EVIL, "PUT", None));
+    let res = call(&app, preflight("/items", EVIL, "PUT", None)).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    let res = call!(app, preflight("/vary", EVIL, "GET", None));
+    let res = call(&app, preflight("/vary", EVIL, "GET", None)).await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     assert_eq!(one(&res, "access-control-max-age").as_deref(), Some("5"));
 
@@ -680,14 +693,15 @@ async fn resources_pick_the_first_matching_entry_and_leave_other_paths_alone() {
     })
     .unwrap();
     let hits = Hits::default();
-    let app = api!(only_api, hits);
-    let res = call!(app, get("/items", Some(APP)));
+    let app = api(only_api, &hits).await;
+    let res = call(&app, get("/items", Some(APP))).await;
     assert!(!has_cors_headers(&res), "no entry matches /items");
     assert_eq!(vary_origin_count(&res), 0);
-    let res = call!(
-        app,
-        get("/auth/me", Some(APP)).insert_header((header::AUTHORIZATION, "t"))
-    );
+    let res = call(
+        &app,
+        get("/auth/me", Some(APP)).insert_header((header::AUTHORIZATION, "t")),
+    )
+    .await;
     assert_eq!(acao(&res).as_deref(), Some(APP));
 }
 
@@ -695,8 +709,8 @@ async fn resources_pick_the_first_matching_entry_and_leave_other_paths_alone() {
 async fn one_validated_cors_serves_many_apps() {
     let cors = listed().try_build().unwrap();
     for _ in 0..3 {
-        let app = api!(cors.clone(), Hits::default());
-        let res = call!(app, get("/items", Some(APP)));
+        let app = api(cors.clone(), &Hits::default()).await;
+        let res = call(&app, get("/items", Some(APP))).await;
         assert_eq!(acao(&res).as_deref(), Some(APP));
     }
     fn assert_bounds<T: Clone + Send + Sync + 'static>(_: &T) {}
@@ -721,16 +735,17 @@ async fn works_on_scopes_and_resources_too() {
             ),
     )
     .await;
-    let res = call!(
-        app,
-        preflight("/partner/feed", "https://partner.example", "PUT", None)
-    );
+    let res = call(
+        &app,
+        preflight("/partner/feed", "https://partner.example", "PUT", None),
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    let res = call!(app, get("/partner/feed", Some("https://partner.example")));
+    let res = call(&app, get("/partner/feed", Some("https://partner.example"))).await;
     assert_eq!(acao(&res).as_deref(), Some("https://partner.example"));
-    let res = call!(app, preflight("/thing", APP, "PUT", None));
+    let res = call(&app, preflight("/thing", APP, "PUT", None)).await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    let res = call!(app, get("/thing", Some(APP)));
+    let res = call(&app, get("/thing", Some(APP))).await;
     assert_eq!(acao(&res).as_deref(), Some(APP));
 }
 
@@ -745,9 +760,9 @@ async fn macro_route() -> &'static str {
 #[actix_rt::test]
 async fn goes_into_the_route_macros_wrap() {
     let app = actix_web::test::init_service(actix_web::App::new().service(macro_route)).await;
-    let res = call!(app, get("/macro", Some(APP)));
+    let res = call(&app, get("/macro", Some(APP))).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(acao(&res).as_deref(), Some(APP));
-    let res = call!(app, get("/macro", Some(EVIL)));
+    let res = call(&app, get("/macro", Some(EVIL))).await;
     assert_eq!(acao(&res), None);
 }

@@ -3,13 +3,12 @@
 //! refused at start-up, or no attacking origin is granted (on the actual request nor on the
 //! preflight) while every legitimate one still is.
 
-#[macro_use]
-mod common;
+mod support;
 
 use actix_cross_origin::{Cors, ProblemKind};
 use actix_web::http::header::HeaderValue;
 use actix_web::http::StatusCode;
-use common::*;
+use support::*;
 
 enum Outcome {
     Refused(ProblemKind),
@@ -364,14 +363,15 @@ async fn every_attack_class_is_refused_or_guarded() {
             }
             Guarded { attacks, legit } => {
                 let cors = cors.try_build().unwrap_or_else(|e| panic!("{name}: {e}"));
-                let app = api!(cors, Hits::default());
+                let app = api(cors, &Hits::default()).await;
                 for attack in attacks {
                     let show = String::from_utf8_lossy(attack);
                     let value = HeaderValue::from_bytes(attack).unwrap();
-                    let res = call!(
-                        app,
-                        get("/items", None).insert_header(("origin", value.clone()))
-                    );
+                    let res = call(
+                        &app,
+                        get("/items", None).insert_header(("origin", value.clone())),
+                    )
+                    .await;
                     assert_eq!(
                         acao(&res),
                         None,
@@ -379,7 +379,7 @@ async fn every_attack_class_is_refused_or_guarded() {
                     );
                     let req = preflight("/items", "https://placeholder.example", "PUT", None)
                         .insert_header(("origin", value));
-                    let res = call!(app, req);
+                    let res = call(&app, req).await;
                     assert_eq!(
                         res.status(),
                         StatusCode::FORBIDDEN,
@@ -388,13 +388,13 @@ async fn every_attack_class_is_refused_or_guarded() {
                     assert_eq!(acao(&res), None, "{name}: preflight from {show:?} granted");
                 }
                 for origin in legit {
-                    let res = call!(app, get("/items", Some(origin)));
+                    let res = call(&app, get("/items", Some(origin))).await;
                     assert_eq!(
                         acao(&res).as_deref(),
                         Some(*origin),
                         "{name}: {origin} refused"
                     );
-                    let res = call!(app, preflight("/items", origin, "PUT", None));
+                    let res = call(&app, preflight("/items", origin, "PUT", None)).await;
                     assert_eq!(
                         res.status(),
                         StatusCode::NO_CONTENT,

@@ -34,22 +34,46 @@ fn seeds() -> BTreeMap<String, Vec<u8>> {
         }
     };
     add("granted-get".into(), &[b"GET", b"/api/x", APP]);
-    add("granted-preflight".into(), &[b"OPTIONS", b"/api/x", APP, b"PUT", b"content-type,x-token"]);
-    add("granted-pattern".into(), &[b"GET", b"/api/x", b"https://a.example.org"]);
-    add("granted-regex".into(), &[b"GET", b"/api/x", b"https://abc.example.net"]);
-    add("public-wildcard".into(), &[b"GET", b"/public/x", b"https://anyone.example"]);
+    add(
+        "granted-preflight".into(),
+        &[b"OPTIONS", b"/api/x", APP, b"PUT", b"content-type,x-token"],
+    );
+    add(
+        "granted-pattern".into(),
+        &[b"GET", b"/api/x", b"https://a.example.org"],
+    );
+    add(
+        "granted-regex".into(),
+        &[b"GET", b"/api/x", b"https://abc.example.net"],
+    );
+    add(
+        "public-wildcard".into(),
+        &[b"GET", b"/public/x", b"https://anyone.example"],
+    );
     add("no-origin".into(), &[b"GET", b"/api/x"]);
     add("empty-origin".into(), &[b"GET", b"/api/x", b""]);
-    add("two-origins".into(), &[b"GET", b"/api/x", APP, b"", b"", APP]);
-    add("private-network".into(), &[b"OPTIONS", b"/api/x", APP, b"PUT", b"", b"", b"", b"true"]);
+    add(
+        "two-origins".into(),
+        &[b"GET", b"/api/x", APP, b"", b"", APP],
+    );
+    add(
+        "private-network".into(),
+        &[b"OPTIONS", b"/api/x", APP, b"PUT", b"", b"", b"", b"true"],
+    );
     for (name, origin) in hostile_input::origins() {
         add(format!("origin-{name}"), &[b"GET", b"/api/x", &origin]);
     }
     for (name, method) in hostile_input::request_methods() {
-        add(format!("request-method-{name}"), &[b"OPTIONS", b"/api/x", APP, method]);
+        add(
+            format!("request-method-{name}"),
+            &[b"OPTIONS", b"/api/x", APP, method],
+        );
     }
     for (name, headers) in hostile_input::request_headers() {
-        add(format!("request-headers-{name}"), &[b"OPTIONS", b"/api/x", APP, b"PUT", &headers]);
+        add(
+            format!("request-headers-{name}"),
+            &[b"OPTIONS", b"/api/x", APP, b"PUT", &headers],
+        );
     }
     seeds
 }

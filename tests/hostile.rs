@@ -1,12 +1,9 @@
 //! Hostile header values, through the test harness and through a real HTTP/1.1 server on
 //! 127.0.0.1 fed raw bytes: no panic, a bounded answer, and nothing granted that should not be.
 
-#[macro_use]
-mod common;
 #[path = "../examples/support/browser.rs"]
 mod browser;
-#[path = "support/hostile_input.rs"]
-mod hostile_input;
+mod support;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -18,7 +15,7 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::test::TestRequest;
 use actix_web::{web, App, HttpServer};
 use browser::ServerGuard;
-use common::*;
+use support::*;
 
 const APP: &str = "https://app.example.com";
 
@@ -32,19 +29,20 @@ fn cors() -> Cors {
 
 #[actix_rt::test]
 async fn hostile_origins_are_never_granted() {
-    let app = api!(cors(), Hits::default());
-    for (_, origin) in hostile_input::origins() {
+    let app = api(cors(), &Hits::default()).await;
+    for (_, origin) in support::hostile_input::origins() {
         let show = String::from_utf8_lossy(&origin)
             .chars()
             .take(60)
             .collect::<String>();
         let value = HeaderValue::from_bytes(&origin).unwrap();
-        let res = call!(
-            app,
+        let res = call(
+            &app,
             TestRequest::get()
                 .uri("/items")
-                .insert_header(("origin", value.clone()))
-        );
+                .insert_header(("origin", value.clone())),
+        )
+        .await;
         assert_eq!(res.status(), StatusCode::OK, "{show}");
         assert!(!has_cors_headers(&res), "{show}");
         let req = TestRequest::default()
@@ -52,7 +50,7 @@ async fn hostile_origins_are_never_granted() {
             .uri("/items")
             .insert_header(("origin", value))
             .insert_header(("access-control-request-method", "PUT"));
-        let res = call!(app, req);
+        let res = call(&app, req).await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN, "{show}");
         assert!(!has_cors_headers(&res), "{show}");
     }
@@ -63,40 +61,43 @@ async fn an_empty_origin_is_no_origin_and_is_never_echoed() {
     // `Origin:` with nothing after it is treated as no Origin (as flask-cors does): the answer
     // is the one a request without Origin gets (with always_send, the policy's one listed
     // origin), never an empty Access-Control-Allow-Origin.
-    let app = api!(cors(), Hits::default());
+    let app = api(cors(), &Hits::default()).await;
     let empty = HeaderValue::from_static("");
-    let res = call!(
-        app,
+    let res = call(
+        &app,
         TestRequest::get()
             .uri("/items")
-            .insert_header(("origin", empty.clone()))
-    );
+            .insert_header(("origin", empty.clone())),
+    )
+    .await;
     assert_eq!(acao(&res).as_deref(), Some(APP));
-    let res = call!(
-        app,
-        preflight("/items", APP, "PUT", None).insert_header(("origin", empty.clone()))
-    );
+    let res = call(
+        &app,
+        preflight("/items", APP, "PUT", None).insert_header(("origin", empty.clone())),
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     assert_eq!(acao(&res).as_deref(), Some(APP));
-    let quiet = api!(cors().always_send(false), Hits::default());
-    let res = call!(
-        quiet,
+    let quiet = api(cors().always_send(false), &Hits::default()).await;
+    let res = call(
+        &quiet,
         TestRequest::get()
             .uri("/items")
-            .insert_header(("origin", empty))
-    );
+            .insert_header(("origin", empty)),
+    )
+    .await;
     assert!(!has_cors_headers(&res));
 }
 
 #[actix_rt::test]
 async fn hostile_request_method_and_headers_are_refused() {
-    let app = api!(cors(), Hits::default());
-    for (_, m) in hostile_input::request_methods() {
+    let app = api(cors(), &Hits::default()).await;
+    for (_, m) in support::hostile_input::request_methods() {
         let req = preflight("/items", APP, "x", None).insert_header((
             "access-control-request-method",
             HeaderValue::from_bytes(m).unwrap(),
         ));
-        let res = call!(app, req);
+        let res = call(&app, req).await;
         assert_eq!(
             res.status(),
             StatusCode::FORBIDDEN,
@@ -105,12 +106,12 @@ async fn hostile_request_method_and_headers_are_refused() {
         );
         assert!(!has_cors_headers(&res));
     }
-    for (_, h) in hostile_input::request_headers() {
+    for (_, h) in support::hostile_input::request_headers() {
         let req = preflight("/items", APP, "PUT", None).insert_header((
             "access-control-request-headers",
             HeaderValue::from_bytes(&h).unwrap(),
         ));
-        let res = call!(app, req);
+        let res = call(&app, req).await;
         assert_eq!(
             res.status(),
             StatusCode::FORBIDDEN,
@@ -124,7 +125,7 @@ async fn hostile_request_method_and_headers_are_refused() {
     for _ in 0..20 {
         req = req.append_header(("access-control-request-headers", "content-type"));
     }
-    let res = call!(app, req);
+    let res = call(&app, req).await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     assert_eq!(all(&res, "access-control-allow-headers").len(), 21);
 }

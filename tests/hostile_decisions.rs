@@ -2,15 +2,14 @@
 //! panic, no 5xx, and for every refusal exactly one debug line with the request's bytes
 //! escaped (nothing but printable ASCII in it).
 
-#[macro_use]
-mod common;
+mod support;
 
 use actix_cross_origin::Cors;
 use actix_web::http::header::HeaderValue;
 use actix_web::http::{Method, StatusCode};
 use actix_web::test::TestRequest;
-use common::*;
 use log::Level;
+use support::*;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Want {
@@ -210,8 +209,8 @@ async fn every_hostile_request_gets_its_documented_decision() {
     for (name, req, want) in rows() {
         let mut outcome = None;
         let logs = logged(async {
-            let app = api!(policy(), Hits::default());
-            let res = call!(app, req);
+            let app = api(policy(), &Hits::default()).await;
+            let res = call(&app, req).await;
             outcome = Some((
                 res.status(),
                 acao(&res),

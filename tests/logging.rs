@@ -1,14 +1,13 @@
 //! What the middleware logs: one debug line per refusal with its reason and the request's
 //! bytes escaped; warnings at start-up for risky settings; the error when it cannot start.
 
-#[macro_use]
-mod common;
+mod support;
 
 use actix_cross_origin::Cors;
 use actix_web::dev::Transform;
 use actix_web::http::header::HeaderValue;
-use common::*;
 use log::Level;
+use support::*;
 
 /// The lines logged at `level`.
 fn lines_at(logs: &[(Level, String)], level: Level) -> Vec<&str> {
@@ -39,8 +38,8 @@ async fn each_refusal_logs_one_debug_line_with_its_reason() {
                 .origins(["https://a.com"])
                 .methods(["PUT"])
                 .allow_headers(["x-token"]);
-            let app = api!(cors, Hits::default());
-            let _ = call!(app, req);
+            let app = api(cors, &Hits::default()).await;
+            let _ = call(&app, req).await;
         })
         .await;
         let lines = lines_at(&logs, Level::Debug);
@@ -53,10 +52,10 @@ async fn each_refusal_logs_one_debug_line_with_its_reason() {
 #[actix_rt::test]
 async fn granted_requests_log_nothing() {
     let logs = logged(async {
-        let app = api!(Cors::default().origins(["https://a.com"]), Hits::default());
-        let _ = call!(app, get("/items", Some("https://a.com")));
-        let _ = call!(app, get("/items", None));
-        let _ = call!(app, preflight("/items", "https://a.com", "PUT", None));
+        let app = api(Cors::default().origins(["https://a.com"]), &Hits::default()).await;
+        let _ = call(&app, get("/items", Some("https://a.com"))).await;
+        let _ = call(&app, get("/items", None)).await;
+        let _ = call(&app, preflight("/items", "https://a.com", "PUT", None)).await;
     })
     .await;
     assert_eq!(lines_at(&logs, Level::Debug), Vec::<&str>::new());
@@ -65,12 +64,12 @@ async fn granted_requests_log_nothing() {
 #[actix_rt::test]
 async fn request_bytes_cannot_forge_log_lines() {
     let logs = logged(async {
-        let app = api!(Cors::default().origins(["https://a.com"]), Hits::default());
+        let app = api(Cors::default().origins(["https://a.com"]), &Hits::default()).await;
         let origin = HeaderValue::from_bytes(b"https://x\xff\"\t.example").unwrap();
         let req = actix_web::test::TestRequest::get()
             .uri("/x%0D%0A2024-01-01%20CRITICAL%20forged")
             .insert_header(("origin", origin));
-        let _ = call!(app, req);
+        let _ = call(&app, req).await;
     })
     .await;
     let lines = lines_at(&logs, Level::Debug);
@@ -176,8 +175,8 @@ async fn a_route_policy_whose_preflights_go_elsewhere_says_so_once() {
         .await;
         let put =
             || get("/hidden", Some("https://route.example")).method(actix_web::http::Method::PUT);
-        let _ = call!(app, put());
-        let _ = call!(app, put());
+        let _ = call(&app, put()).await;
+        let _ = call(&app, put()).await;
     })
     .await;
     let warnings = lines_at(&logs, Level::Warn);
@@ -203,14 +202,16 @@ async fn a_route_policy_that_answers_its_preflights_does_not_warn() {
                 .wrap(Cors::default().origins(["https://app.example"])),
         )
         .await;
-        let _ = call!(
-            app,
-            preflight("/seen", "https://route.example", "PUT", None)
-        );
-        let _ = call!(
-            app,
-            get("/seen", Some("https://route.example")).method(actix_web::http::Method::PUT)
-        );
+        let _ = call(
+            &app,
+            preflight("/seen", "https://route.example", "PUT", None),
+        )
+        .await;
+        let _ = call(
+            &app,
+            get("/seen", Some("https://route.example")).method(actix_web::http::Method::PUT),
+        )
+        .await;
     })
     .await;
     assert!(!logs.iter().any(|(l, _)| *l == Level::Warn), "{logs:?}");

@@ -1,15 +1,14 @@
 //! Nested policies through real routing: the innermost policy alone decides, for the
 //! preflight and the actual request alike; one Access-Control-Allow-Origin, one Vary token.
 
-#[macro_use]
-mod common;
+mod support;
 
 use actix_cross_origin::{cross_origin, Cors};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::from_fn;
 use actix_web::test::TestRequest;
 use actix_web::{test, web, App, HttpResponse};
-use common::*;
+use support::*;
 
 const APP: &str = "https://app.example";
 const PARTNER: &str = "https://partner.example";
@@ -105,7 +104,11 @@ macro_rules! nested_app {
 /// Sends a preflight and an actual request from `origin` to `path`; returns what decided.
 macro_rules! verdict {
     ($app:expr, $path:expr, $origin:expr) => {{
-        let pre = call!($app, preflight($path, $origin, "PUT", Some("content-type")));
+        let pre = call(
+            &$app,
+            preflight($path, $origin, "PUT", Some("content-type")),
+        )
+        .await;
         assert!(
             all(&pre, "access-control-allow-origin").len() <= 1,
             "{}: two ACAO",
@@ -114,7 +117,7 @@ macro_rules! verdict {
         assert!(vary_origin_count(&pre) <= 1, "{}: Vary twice", $path);
         let pre_status = pre.status().as_u16();
         let max_age = one(&pre, "access-control-max-age");
-        let act = call!($app, get($path, Some($origin)));
+        let act = call(&$app, get($path, Some($origin))).await;
         let act_acao = acao(&act);
         assert_eq!(vary_origin_count(&act), 1, "{}: Vary", $path);
         (pre_status, max_age, act_acao)
@@ -178,10 +181,10 @@ async fn the_innermost_policy_decides_preflight_and_actual_request_alike() {
 #[actix_rt::test]
 async fn inner_policies_stamp_errors_and_automatic_options_once() {
     let app = nested_app!(Hits::default());
-    let res = call!(app, get("/partner/nothing-here", Some(PARTNER)));
+    let res = call(&app, get("/partner/nothing-here", Some(PARTNER))).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     assert_eq!(acao(&res).as_deref(), Some(PARTNER));
-    let res = call!(app, get("/no/such/path", Some(APP)));
+    let res = call(&app, get("/no/such/path", Some(APP))).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     assert_eq!(acao(&res).as_deref(), Some(APP));
 
@@ -189,7 +192,7 @@ async fn inner_policies_stamp_errors_and_automatic_options_once() {
         .method(Method::OPTIONS)
         .uri("/partner/feed")
         .insert_header(("origin", PARTNER));
-    let res = call!(app, plain);
+    let res = call(&app, plain).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(acao(&res).as_deref(), Some(PARTNER));
     assert_eq!(one(&res, "allow").as_deref(), Some("PUT, DELETE"));
@@ -202,11 +205,11 @@ async fn a_get_macro_route_hides_preflights_and_the_outer_policy_answers_them() 
     // never reaches the route's policy. The outer policy answers with its own origins; the
     // actual request, if a browser sent it, is decided by the route's policy.
     let app = nested_app!(Hits::default());
-    let res = call!(app, preflight("/macro-put", ROUTE, "PUT", None));
+    let res = call(&app, preflight("/macro-put", ROUTE, "PUT", None)).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    let res = call!(app, preflight("/macro-put", APP, "PUT", None));
+    let res = call(&app, preflight("/macro-put", APP, "PUT", None)).await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    let res = call!(app, get("/macro-put", Some(ROUTE)).method(Method::PUT));
+    let res = call(&app, get("/macro-put", Some(ROUTE)).method(Method::PUT)).await;
     assert_eq!(acao(&res).as_deref(), Some(ROUTE));
 }
 
@@ -226,38 +229,42 @@ async fn authentication_inside_never_turns_a_preflight_into_a_401() {
     )
     .await;
     // Cors outermost, authentication inside it: preflights are answered, by the right policy.
-    let res = call_rendered!(app, preflight("/items", APP, "GET", Some("authorization")));
+    let res = call_rendered(&app, preflight("/items", APP, "GET", Some("authorization"))).await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     assert_eq!(acao(&res).as_deref(), Some(APP));
-    let res = call_rendered!(
-        app,
-        preflight("/items", PARTNER, "GET", Some("authorization"))
-    );
+    let res = call_rendered(
+        &app,
+        preflight("/items", PARTNER, "GET", Some("authorization")),
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     // The App-level authentication refuses the preflight before the scope's policy sees it;
     // the App policy, the innermost one reached, answers instead of the 401.
-    let res = call_rendered!(
-        app,
-        preflight("/partner/feed", APP, "GET", Some("authorization"))
-    );
+    let res = call_rendered(
+        &app,
+        preflight("/partner/feed", APP, "GET", Some("authorization")),
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     assert_eq!(acao(&res).as_deref(), Some(APP));
     // Actual requests: the 401 is readable by the allowed origin, and only once stamped.
-    let res = call_rendered!(app, get("/items", Some(APP)));
+    let res = call_rendered(&app, get("/items", Some(APP))).await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(acao(&res).as_deref(), Some(APP));
     assert_eq!(vary_origin_count(&res), 1);
     // With a token, the scope's policy decides.
-    let res = call_rendered!(
-        app,
-        get("/partner/feed", Some(PARTNER)).insert_header(("authorization", "Bearer t"))
-    );
+    let res = call_rendered(
+        &app,
+        get("/partner/feed", Some(PARTNER)).insert_header(("authorization", "Bearer t")),
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(acao(&res).as_deref(), Some(PARTNER));
-    let res = call_rendered!(
-        app,
-        get("/partner/feed", Some(APP)).insert_header(("authorization", "Bearer t"))
-    );
+    let res = call_rendered(
+        &app,
+        get("/partner/feed", Some(APP)).insert_header(("authorization", "Bearer t")),
+    )
+    .await;
     assert_eq!(acao(&res), None);
     assert_eq!(vary_origin_count(&res), 1);
 }
@@ -280,12 +287,12 @@ async fn an_error_inside_a_nested_policy_is_stamped_by_that_policy_only() {
     )
     .await;
     // The scope's 401 is stamped by the scope's policy (no credentials), not again by the App's.
-    let res = call_rendered!(app, get("/partner/feed", Some(PARTNER)));
+    let res = call_rendered(&app, get("/partner/feed", Some(PARTNER))).await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(acao(&res).as_deref(), Some(PARTNER));
     assert_eq!(one(&res, "access-control-allow-credentials"), None);
     assert_eq!(vary_origin_count(&res), 1);
-    let res = call_rendered!(app, get("/partner/feed", Some(APP)));
+    let res = call_rendered(&app, get("/partner/feed", Some(APP))).await;
     assert_eq!(
         acao(&res),
         None,
@@ -306,9 +313,9 @@ async fn without_inner_policies_preflights_never_reach_a_handler() {
             .wrap(app_policy()),
     )
     .await;
-    let res = call!(app, preflight("/any", APP, "PUT", None));
+    let res = call(&app, preflight("/any", APP, "PUT", None)).await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    let res = call!(app, preflight("/any", PARTNER, "PUT", None));
+    let res = call(&app, preflight("/any", PARTNER, "PUT", None)).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert_eq!(hits.get(), 0);
 }

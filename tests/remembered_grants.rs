@@ -2,15 +2,14 @@
 //! end costs one lookup. The memory must never change an answer: not across policies on the
 //! same thread, not for a predicate (which sees the whole request), not after a flood.
 
-#[macro_use]
-mod common;
+mod support;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use actix_cross_origin::{Cors, ResourceOptions};
 use actix_web::http::header;
-use common::*;
+use support::*;
 
 fn allow_origin<B>(res: &actix_web::dev::ServiceResponse<B>) -> Option<&str> {
     res.headers()
@@ -21,7 +20,7 @@ fn allow_origin<B>(res: &actix_web::dev::ServiceResponse<B>) -> Option<&str> {
 /// The `Access-Control-Allow-Origin` that `$app` answers to a GET /items from `$origin`.
 macro_rules! granted {
     ($app:expr, $origin:expr) => {{
-        let res = call!($app, get("/items", Some($origin)));
+        let res = call(&$app, get("/items", Some($origin))).await;
         allow_origin(&res).map(str::to_owned)
     }};
 }
@@ -29,27 +28,30 @@ macro_rules! granted {
 #[actix_rt::test]
 async fn a_grant_by_one_policy_is_never_read_by_another() {
     let hits = Hits::default();
-    let wide = api!(
+    let wide = api(
         Cors::default()
             .origins(["https://*.example.com"])
             .try_build()
             .unwrap(),
-        hits
-    );
-    let narrow = api!(
+        &hits,
+    )
+    .await;
+    let narrow = api(
         Cors::default()
             .origins(["https://*.api.example.com"])
             .try_build()
             .unwrap(),
-        hits
-    );
-    let regexes = api!(
+        &hits,
+    )
+    .await;
+    let regexes = api(
         Cors::default()
             .origin_regexes([r"https://[a-z]+\.example\.com"])
             .try_build()
             .unwrap(),
-        hits
-    );
+        &hits,
+    )
+    .await;
     for round in 0..3 {
         assert_eq!(
             granted!(wide, "https://app.example.com"),
@@ -77,7 +79,7 @@ async fn a_grant_by_one_policy_is_never_read_by_another() {
 #[actix_rt::test]
 async fn resources_of_one_cors_keep_their_own_answers() {
     let hits = Hits::default();
-    let app = api!(
+    let app = api(
         Cors::default()
             .resources([
                 ResourceOptions {
@@ -93,14 +95,15 @@ async fn resources_of_one_cors_keep_their_own_answers() {
             ])
             .try_build()
             .unwrap(),
-        hits
-    );
+        &hits,
+    )
+    .await;
     for _ in 0..3 {
         assert_eq!(
             granted!(app, "https://app.example.com"),
             Some("https://app.example.com".into())
         );
-        let res = call!(app, get("/vary", Some("https://app.example.com")));
+        let res = call(&app, get("/vary", Some("https://app.example.com"))).await;
         assert_eq!(
             allow_origin(&res),
             None,
@@ -118,7 +121,7 @@ async fn a_predicate_is_asked_every_time() {
         .allow_origin_fn(move |_, _| counter.fetch_add(1, Ordering::SeqCst) == 0)
         .try_build()
         .unwrap();
-    let app = api!(cors, Hits::default());
+    let app = api(cors, &Hits::default()).await;
     assert_eq!(
         granted!(app, "https://app.example.com"),
         Some("https://app.example.com".into())
@@ -129,13 +132,14 @@ async fn a_predicate_is_asked_every_time() {
 
 #[actix_rt::test]
 async fn near_misses_of_a_remembered_origin_stay_refused() {
-    let app = api!(
+    let app = api(
         Cors::default()
             .origins(["https://*.example.com"])
             .try_build()
             .unwrap(),
-        Hits::default()
-    );
+        &Hits::default(),
+    )
+    .await;
     assert_eq!(
         granted!(app, "https://app.example.com"),
         Some("https://app.example.com".into())
@@ -159,13 +163,14 @@ async fn near_misses_of_a_remembered_origin_stay_refused() {
 
 #[actix_rt::test]
 async fn a_flood_of_granted_origins_changes_no_answer() {
-    let app = api!(
+    let app = api(
         Cors::default()
             .origins(["https://*.example.com"])
             .try_build()
             .unwrap(),
-        Hits::default()
-    );
+        &Hits::default(),
+    )
+    .await;
     for i in 0..500 {
         let origin = format!("https://t{i}.example.com");
         assert_eq!(granted!(app, &origin), Some(origin.clone()));

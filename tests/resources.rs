@@ -1,12 +1,11 @@
 //! `resources`: the policy applied is always the policy of the handler that answers. Each
 //! flask-cors CVE in path matching is a regression test here.
 
-#[macro_use]
-mod common;
+mod support;
 
 use actix_cross_origin::{Cors, ResourceOptions};
 use actix_web::{test, web, App};
-use common::*;
+use support::*;
 
 const TRUSTED: &str = "https://trusted.example";
 const EVIL: &str = "https://evil.example";
@@ -36,7 +35,7 @@ macro_rules! app {
 /// Sends GET `$path` with `Origin: $origin`; returns (status, body, Access-Control-Allow-Origin).
 macro_rules! fetch {
     ($app:expr, $path:expr, $origin:expr) => {{
-        let res = call!($app, get($path, Some($origin)));
+        let res = call(&$app, get($path, Some($origin))).await;
         let status = res.status().as_u16();
         let allow = acao(&res);
         let body = String::from_utf8(test::read_body(res).await.to_vec()).unwrap();
@@ -156,14 +155,14 @@ async fn each_resource_stamps_its_own_exposed_headers_and_allow() {
         .unwrap();
     let app = app!(cors);
     for (path, exposed) in [("/api/items", "x-api-total"), ("/admin", "x-admin-audit")] {
-        let res = call!(app, get(path, Some(TRUSTED)));
+        let res = call(&app, get(path, Some(TRUSTED))).await;
         assert_eq!(
             res.headers().get("access-control-expose-headers").unwrap(),
             exposed,
             "{path}"
         );
         // Refused origins get no exposed headers.
-        let res = call!(app, get(path, Some(EVIL)));
+        let res = call(&app, get(path, Some(EVIL))).await;
         assert!(
             res.headers().get("access-control-expose-headers").is_none(),
             "{path}"
@@ -171,13 +170,14 @@ async fn each_resource_stamps_its_own_exposed_headers_and_allow() {
     }
     // A plain OPTIONS no handler answers gets its own resource's Allow.
     for (path, allow) in [("/api/items", "GET"), ("/admin", "GET, DELETE")] {
-        let res = call!(
-            app,
+        let res = call(
+            &app,
             test::TestRequest::default()
                 .method(actix_web::http::Method::OPTIONS)
                 .uri(path)
-                .insert_header(("Origin", TRUSTED))
-        );
+                .insert_header(("Origin", TRUSTED)),
+        )
+        .await;
         assert_eq!(res.status().as_u16(), 200, "{path}");
         assert_eq!(res.headers().get("allow").unwrap(), allow, "{path}");
     }

@@ -35,7 +35,10 @@ pub fn origins() -> Vec<(&'static str, Vec<u8>)> {
         ("obs-text", b"https://app.example.com\xff"),
         ("ipv4-mapped", b"https://[::ffff:127.0.0.1]"),
         ("unclosed-ipv6", b"https://[::1"),
-        ("two-in-one", b"https://app.example.com, https://app.example.com"),
+        (
+            "two-in-one",
+            b"https://app.example.com, https://app.example.com",
+        ),
         ("star", b"*"),
         ("file", b"file://"),
         ("no-host", b"https://"),

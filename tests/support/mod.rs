@@ -1,12 +1,19 @@
-//! Shared helpers: a real actix `App` with real routing, and request builders.
+//! The one place for test helpers: a real actix `App` with real routing, request builders,
+//! what to read in a response, log capture, and the shared tables (`hostile_input`) and
+//! oracle (`oracle`). Each test binary takes it with `mod support;`.
 #![allow(dead_code)]
+
+pub mod hostile_input;
+pub mod oracle;
 
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use actix_web::body::MessageBody;
-use actix_web::dev::ServiceResponse;
+use actix_cross_origin::Cors;
+use actix_http::Request;
+use actix_web::body::{BoxBody, EitherBody, MessageBody};
+use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::{header, Method, StatusCode};
 use actix_web::middleware::{from_fn, Next};
 use actix_web::{error, test, web, App, Error, HttpResponse};
@@ -37,36 +44,33 @@ pub async fn require_token(
     }
 }
 
-/// The API every app-wide test runs against, wrapped in `$cors` at the App level.
-#[macro_export]
-macro_rules! api {
-    ($cors:expr, $hits:expr) => {
-        actix_web::test::init_service(common::routes(actix_web::App::new(), &$hits).wrap($cors))
-            .await
-    };
+/// A real `App` and its routing, as a service: what every helper below calls.
+pub trait TestApp<B>: Service<Request, Response = ServiceResponse<B>, Error = Error> {}
+impl<S, B> TestApp<B> for S where S: Service<Request, Response = ServiceResponse<B>, Error = Error> {}
+
+/// The API every app-wide test runs against, wrapped in `cors` at the App level.
+pub async fn api(cors: Cors, hits: &Hits) -> impl TestApp<EitherBody<BoxBody>> + use<> {
+    test::init_service(routes(App::new(), hits).wrap(cors)).await
 }
 
-/// Sends a `TestRequest` through a service built with `api!`.
-#[macro_export]
-macro_rules! call {
-    ($app:expr, $req:expr) => {
-        actix_web::test::call_service(&$app, $req.to_request()).await
-    };
+/// Sends a `TestRequest` through `app`.
+pub async fn call<B>(app: &impl TestApp<B>, req: test::TestRequest) -> ServiceResponse<B> {
+    test::call_service(app, req.to_request()).await
 }
 
-/// Like `call!`, but an `Err` from the service is rendered as the HTTP server would render it
+/// Like [`call`], but an `Err` from the service is rendered as the HTTP server would render it
 /// (response mappers included), so its headers can be checked.
-#[macro_export]
-macro_rules! call_rendered {
-    ($app:expr, $req:expr) => {
-        match actix_web::dev::Service::call(&$app, $req.to_request()).await {
-            Ok(res) => res.map_into_boxed_body(),
-            Err(err) => actix_web::dev::ServiceResponse::new(
-                actix_web::test::TestRequest::default().to_http_request(),
-                err.error_response(),
-            ),
-        }
-    };
+pub async fn call_rendered<B: MessageBody + 'static>(
+    app: &impl TestApp<B>,
+    req: test::TestRequest,
+) -> ServiceResponse<BoxBody> {
+    match app.call(req.to_request()).await {
+        Ok(res) => res.map_into_boxed_body(),
+        Err(err) => ServiceResponse::new(
+            test::TestRequest::default().to_http_request(),
+            err.error_response(),
+        ),
+    }
 }
 
 /// The routes of the test API: handlers that count their calls, error and status routes, a
