@@ -3,7 +3,7 @@
 //! counting global allocator around real `App` calls.
 
 use actix_cross_origin::Cors;
-use actix_web::dev::Service;
+use actix_web::body::{BoxBody, EitherBody};
 use actix_web::http::header::HeaderValue;
 use actix_web::http::Method;
 use actix_web::test::{self, TestRequest};
@@ -11,7 +11,9 @@ use actix_web::{web, App, HttpResponse};
 
 #[path = "support/counting_alloc.rs"]
 mod counting_alloc;
+mod support;
 use counting_alloc::allocations;
+use support::TestApp;
 
 const ROUNDS: usize = 50;
 
@@ -34,40 +36,31 @@ fn shared(value: &str) -> HeaderValue {
 
 /// Allocations per call of `app` on requests made by `make`, after warming up. Requests are
 /// built before counting; only the call and the response's drop are counted.
-macro_rules! per_call {
-    ($app:expr, $make:expr) => {{
-        for _ in 0..5 {
-            let _ = $app.call($make().to_request()).await.unwrap();
-        }
-        let requests: Vec<_> = (0..ROUNDS).map(|_| $make().to_request()).collect();
-        let before = allocations();
-        for req in requests {
-            let res = $app.call(req).await.unwrap();
-            drop(res);
-        }
-        (allocations() - before) as f64 / ROUNDS as f64
-    }};
+async fn per_call<B>(app: &impl TestApp<B>, make: impl Fn() -> TestRequest) -> f64 {
+    for _ in 0..5 {
+        let _ = app.call(make().to_request()).await.unwrap();
+    }
+    let requests: Vec<_> = (0..ROUNDS).map(|_| make().to_request()).collect();
+    let before = allocations();
+    for req in requests {
+        let res = app.call(req).await.unwrap();
+        drop(res);
+    }
+    (allocations() - before) as f64 / ROUNDS as f64
 }
 
-macro_rules! app {
-    () => {
-        test::init_service(App::new().route(
-            "/items",
-            web::get().to(|| async { HttpResponse::Ok().body("items") }),
-        ))
-        .await
-    };
-    ($cors:expr) => {
-        test::init_service(
-            App::new()
-                .route(
-                    "/items",
-                    web::get().to(|| async { HttpResponse::Ok().body("items") }),
-                )
-                .wrap($cors),
-        )
-        .await
-    };
+async fn items() -> HttpResponse {
+    HttpResponse::Ok().body("items")
+}
+
+/// The App every case runs against, without middleware.
+async fn bare_app() -> impl TestApp<BoxBody> {
+    test::init_service(App::new().route("/items", web::get().to(items))).await
+}
+
+/// The same App wrapped in `cors`.
+async fn app(cors: Cors) -> impl TestApp<EitherBody<BoxBody>> {
+    test::init_service(App::new().route("/items", web::get().to(items)).wrap(cors)).await
 }
 
 fn thousand_origins() -> Vec<String> {
@@ -78,9 +71,9 @@ fn thousand_origins() -> Vec<String> {
 
 #[actix_rt::test]
 async fn the_middleware_adds_no_allocation_to_actual_requests() {
-    let bare = app!();
+    let bare = bare_app().await;
     let allowed = || request(Method::GET, &[("origin", "https://app.example.com")]);
-    let baseline = per_call!(bare, allowed);
+    let baseline = per_call(&bare, allowed).await;
 
     type Case = (&'static str, Cors, fn() -> TestRequest);
     let cases: Vec<Case> = vec![
@@ -132,9 +125,9 @@ async fn the_middleware_adds_no_allocation_to_actual_requests() {
     ];
     let mut report = Vec::new();
     for (name, cors, make) in cases {
-        let app = app!(cors);
-        let with = per_call!(app, make);
-        let without = per_call!(bare, make);
+        let app = app(cors).await;
+        let with = per_call(&app, make).await;
+        let without = per_call(&bare, make).await;
         report.push(format!(
             "{name}: {with} with the middleware, {without} without"
         ));
@@ -150,9 +143,9 @@ async fn the_middleware_adds_no_allocation_to_actual_requests() {
 
 #[actix_rt::test]
 async fn a_preflight_costs_no_more_than_the_app_answering_a_request() {
-    let bare = app!();
+    let bare = bare_app().await;
     let simple = || request(Method::GET, &[]);
-    let app_answer = per_call!(bare, simple);
+    let app_answer = per_call(&bare, simple).await;
 
     let cors = Cors::default()
         .origins(["https://app.example.com"])
@@ -160,7 +153,7 @@ async fn a_preflight_costs_no_more_than_the_app_answering_a_request() {
         .methods(["GET", "PUT"])
         .allow_headers(["content-type", "x-token"])
         .max_age(600);
-    let app = app!(cors);
+    let app = app(cors).await;
     let allowed = || {
         request(
             Method::OPTIONS,
@@ -180,8 +173,8 @@ async fn a_preflight_costs_no_more_than_the_app_answering_a_request() {
             ],
         )
     };
-    let granted = per_call!(app, allowed);
-    let refused = per_call!(app, denied);
+    let granted = per_call(&app, allowed).await;
+    let refused = per_call(&app, denied).await;
     println!("App answering a GET: {app_answer}; preflight granted: {granted}; refused: {refused}");
     assert!(
         granted <= app_answer,
@@ -196,7 +189,7 @@ async fn a_preflight_costs_no_more_than_the_app_answering_a_request() {
 #[actix_rt::test]
 async fn a_megabyte_of_request_headers_costs_nothing_in_proportion() {
     let cors = Cors::default().origins(["https://app.example.com"]);
-    let app = app!(cors);
+    let app = app(cors).await;
     static MEGABYTE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     let preflight = |headers: &'static str| {
         request(
@@ -210,8 +203,8 @@ async fn a_megabyte_of_request_headers_costs_nothing_in_proportion() {
     };
     let normal = || preflight("content-type");
     let hostile = || preflight(MEGABYTE.get_or_init(|| ", ".repeat(512 * 1024)));
-    let n = per_call!(app, normal);
-    let h = per_call!(app, hostile);
+    let n = per_call(&app, normal).await;
+    let h = per_call(&app, hostile).await;
     println!("normal preflight {n}, 1 MiB Access-Control-Request-Headers {h}");
     assert!(h <= n, "{h} > {n}");
 }
@@ -245,8 +238,8 @@ async fn nested_policies_add_no_allocation_either() {
         ("granted by the scope", partner as fn() -> TestRequest),
         ("refused by the scope", refused),
     ] {
-        let without = per_call!(bare, make);
-        let with = per_call!(nested, make);
+        let without = per_call(&bare, make).await;
+        let with = per_call(&nested, make).await;
         println!("{name}: {with} with two nested policies, {without} without");
         assert!(with <= without, "{name}: {with} > {without}");
     }

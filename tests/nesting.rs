@@ -4,6 +4,7 @@
 mod support;
 
 use actix_cross_origin::{cross_origin, Cors};
+use actix_web::body::{BoxBody, EitherBody};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::from_fn;
 use actix_web::test::TestRequest;
@@ -44,84 +45,76 @@ async fn macro_put() -> &'static str {
     "macro-put"
 }
 
-macro_rules! nested_app {
-    ($hits:expr) => {{
-        let hits: Hits = $hits;
-        let h = hits.clone();
-        test::init_service(
-            App::new()
-                .app_data(web::Data::new(hits.clone()))
-                .service(
-                    web::scope("/partner")
-                        .wrap(
-                            cross_origin()
-                                .origins([PARTNER])
-                                .methods(["PUT", "DELETE"])
-                                .max_age(200),
-                        )
-                        .route("/feed", web::get().to(|| async { "feed" }))
-                        .route("/feed", web::put().to(|| async { "feed saved" })),
-                )
-                .service(
-                    web::resource("/thing")
-                        .wrap(cross_origin().origins([RES]).max_age(250))
-                        .to(move || {
-                            h.hit();
-                            async { "thing" }
-                        }),
-                )
-                .service(macro_route)
-                .service(macro_put)
-                .service(
-                    web::scope("/a").service(
-                        web::scope("/b").service(
-                            web::resource("/c")
-                                .wrap(cross_origin().origins([DEEP]).max_age(400))
-                                .route(web::get().to(|| async { "deep" })),
-                        ),
+/// The App of the nesting tests: an App-level policy around scope, resource and route
+/// policies, nested up to three deep.
+async fn nested_app(hits: Hits) -> impl TestApp<EitherBody<BoxBody>> {
+    let h = hits.clone();
+    test::init_service(
+        App::new()
+            .app_data(web::Data::new(hits.clone()))
+            .service(
+                web::scope("/partner")
+                    .wrap(
+                        cross_origin()
+                            .origins([PARTNER])
+                            .methods(["PUT", "DELETE"])
+                            .max_age(200),
+                    )
+                    .route("/feed", web::get().to(|| async { "feed" }))
+                    .route("/feed", web::put().to(|| async { "feed saved" })),
+            )
+            .service(
+                web::resource("/thing")
+                    .wrap(cross_origin().origins([RES]).max_age(250))
+                    .to(move || {
+                        h.hit();
+                        async { "thing" }
+                    }),
+            )
+            .service(macro_route)
+            .service(macro_put)
+            .service(
+                web::scope("/a").service(
+                    web::scope("/b").service(
+                        web::resource("/c")
+                            .wrap(cross_origin().origins([DEEP]).max_age(400))
+                            .route(web::get().to(|| async { "deep" })),
                     ),
-                )
-                .service(
-                    web::scope("/l")
-                        .wrap(cross_origin().origins([MIDDLE]).max_age(500))
-                        .service(
-                            web::resource("/inner")
-                                .wrap(cross_origin().origins([DEEP]).max_age(400))
-                                .route(web::get().to(|| async { "inner" })),
-                        )
-                        .route("/other", web::get().to(|| async { "other" })),
-                )
-                .route("/items", web::get().to(|| async { "items" }))
-                .default_service(web::to(|| async {
-                    HttpResponse::NotFound().body("no such page")
-                }))
-                .wrap(app_policy()),
-        )
-        .await
-    }};
+                ),
+            )
+            .service(
+                web::scope("/l")
+                    .wrap(cross_origin().origins([MIDDLE]).max_age(500))
+                    .service(
+                        web::resource("/inner")
+                            .wrap(cross_origin().origins([DEEP]).max_age(400))
+                            .route(web::get().to(|| async { "inner" })),
+                    )
+                    .route("/other", web::get().to(|| async { "other" })),
+            )
+            .route("/items", web::get().to(|| async { "items" }))
+            .default_service(web::to(|| async {
+                HttpResponse::NotFound().body("no such page")
+            }))
+            .wrap(app_policy()),
+    )
+    .await
 }
 
 /// Sends a preflight and an actual request from `origin` to `path`; returns what decided.
-macro_rules! verdict {
-    ($app:expr, $path:expr, $origin:expr) => {{
-        let pre = call(
-            &$app,
-            preflight($path, $origin, "PUT", Some("content-type")),
-        )
-        .await;
-        assert!(
-            all(&pre, "access-control-allow-origin").len() <= 1,
-            "{}: two ACAO",
-            $path
-        );
-        assert!(vary_origin_count(&pre) <= 1, "{}: Vary twice", $path);
-        let pre_status = pre.status().as_u16();
-        let max_age = one(&pre, "access-control-max-age");
-        let act = call(&$app, get($path, Some($origin))).await;
-        let act_acao = acao(&act);
-        assert_eq!(vary_origin_count(&act), 1, "{}: Vary", $path);
-        (pre_status, max_age, act_acao)
-    }};
+async fn verdict<B>(app: &impl TestApp<B>, path: &str, origin: &str) -> Verdict {
+    let pre = call(app, preflight(path, origin, "PUT", Some("content-type"))).await;
+    assert!(
+        all(&pre, "access-control-allow-origin").len() <= 1,
+        "{path}: two ACAO"
+    );
+    assert!(vary_origin_count(&pre) <= 1, "{path}: Vary twice");
+    let pre_status = pre.status().as_u16();
+    let max_age = one(&pre, "access-control-max-age");
+    let act = call(app, get(path, Some(origin))).await;
+    let act_acao = acao(&act);
+    assert_eq!(vary_origin_count(&act), 1, "{path}: Vary");
+    (pre_status, max_age, act_acao)
 }
 
 /// What decided: the preflight's status and max-age, and the actual request's ACAO.
@@ -138,7 +131,7 @@ fn refused() -> Verdict {
 #[actix_rt::test]
 async fn the_innermost_policy_decides_preflight_and_actual_request_alike() {
     let hits = Hits::default();
-    let app = nested_app!(hits.clone());
+    let app = nested_app(hits.clone()).await;
     let table: &[(&str, &str, Verdict)] = &[
         // App level only.
         ("/items", APP, granted(APP, "100")),
@@ -168,7 +161,7 @@ async fn the_innermost_policy_decides_preflight_and_actual_request_alike() {
         ("/no/such/path", PARTNER, refused()),
     ];
     for (path, origin, want) in table {
-        let got = verdict!(app, path, origin);
+        let got = verdict(&app, path, origin).await;
         assert_eq!(&got, want, "{path} from {origin}");
     }
     assert_eq!(
@@ -180,7 +173,7 @@ async fn the_innermost_policy_decides_preflight_and_actual_request_alike() {
 
 #[actix_rt::test]
 async fn inner_policies_stamp_errors_and_automatic_options_once() {
-    let app = nested_app!(Hits::default());
+    let app = nested_app(Hits::default()).await;
     let res = call(&app, get("/partner/nothing-here", Some(PARTNER))).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     assert_eq!(acao(&res).as_deref(), Some(PARTNER));
@@ -204,7 +197,7 @@ async fn a_get_macro_route_hides_preflights_and_the_outer_policy_answers_them() 
     // The documented caveat: #[put(wrap = ...)] puts a PUT guard on the resource, so OPTIONS
     // never reaches the route's policy. The outer policy answers with its own origins; the
     // actual request, if a browser sent it, is decided by the route's policy.
-    let app = nested_app!(Hits::default());
+    let app = nested_app(Hits::default()).await;
     let res = call(&app, preflight("/macro-put", ROUTE, "PUT", None)).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let res = call(&app, preflight("/macro-put", APP, "PUT", None)).await;

@@ -17,12 +17,10 @@ fn allow_origin<B>(res: &actix_web::dev::ServiceResponse<B>) -> Option<&str> {
         .map(|v| v.to_str().unwrap())
 }
 
-/// The `Access-Control-Allow-Origin` that `$app` answers to a GET /items from `$origin`.
-macro_rules! granted {
-    ($app:expr, $origin:expr) => {{
-        let res = call(&$app, get("/items", Some($origin))).await;
-        allow_origin(&res).map(str::to_owned)
-    }};
+/// The `Access-Control-Allow-Origin` that `app` answers to a GET /items from `origin`.
+async fn granted<B>(app: &impl TestApp<B>, origin: &str) -> Option<String> {
+    let res = call(app, get("/items", Some(origin))).await;
+    allow_origin(&res).map(str::to_owned)
 }
 
 #[actix_rt::test]
@@ -54,22 +52,22 @@ async fn a_grant_by_one_policy_is_never_read_by_another() {
     .await;
     for round in 0..3 {
         assert_eq!(
-            granted!(wide, "https://app.example.com"),
+            granted(&wide, "https://app.example.com").await,
             Some("https://app.example.com".into()),
             "round {round}"
         );
         assert_eq!(
-            granted!(narrow, "https://app.example.com"),
+            granted(&narrow, "https://app.example.com").await,
             None,
             "round {round}: narrow policy"
         );
         assert_eq!(
-            granted!(regexes, "https://app.example.com"),
+            granted(&regexes, "https://app.example.com").await,
             Some("https://app.example.com".into()),
             "round {round}"
         );
         assert_eq!(
-            granted!(narrow, "https://app.example.com"),
+            granted(&narrow, "https://app.example.com").await,
             None,
             "round {round}: after the regex grant"
         );
@@ -100,7 +98,7 @@ async fn resources_of_one_cors_keep_their_own_answers() {
     .await;
     for _ in 0..3 {
         assert_eq!(
-            granted!(app, "https://app.example.com"),
+            granted(&app, "https://app.example.com").await,
             Some("https://app.example.com".into())
         );
         let res = call(&app, get("/vary", Some("https://app.example.com"))).await;
@@ -123,10 +121,10 @@ async fn a_predicate_is_asked_every_time() {
         .unwrap();
     let app = api(cors, &Hits::default()).await;
     assert_eq!(
-        granted!(app, "https://app.example.com"),
+        granted(&app, "https://app.example.com").await,
         Some("https://app.example.com".into())
     );
-    assert_eq!(granted!(app, "https://app.example.com"), None);
+    assert_eq!(granted(&app, "https://app.example.com").await, None);
     assert_eq!(asked.load(Ordering::SeqCst), 2);
 }
 
@@ -141,7 +139,7 @@ async fn near_misses_of_a_remembered_origin_stay_refused() {
     )
     .await;
     assert_eq!(
-        granted!(app, "https://app.example.com"),
+        granted(&app, "https://app.example.com").await,
         Some("https://app.example.com".into())
     );
     for attack in [
@@ -152,11 +150,11 @@ async fn near_misses_of_a_remembered_origin_stay_refused() {
         "https://APP.example.com",
         "https://app.example.com/",
     ] {
-        assert_eq!(granted!(app, attack), None, "{attack}");
+        assert_eq!(granted(&app, attack).await, None, "{attack}");
     }
     // And the remembered one still works after the near misses.
     assert_eq!(
-        granted!(app, "https://app.example.com"),
+        granted(&app, "https://app.example.com").await,
         Some("https://app.example.com".into())
     );
 }
@@ -173,12 +171,12 @@ async fn a_flood_of_granted_origins_changes_no_answer() {
     .await;
     for i in 0..500 {
         let origin = format!("https://t{i}.example.com");
-        assert_eq!(granted!(app, &origin), Some(origin.clone()));
+        assert_eq!(granted(&app, &origin).await, Some(origin.clone()));
         let refused = format!("https://t{i}.example.org");
-        assert_eq!(granted!(app, &refused), None, "{refused}");
+        assert_eq!(granted(&app, &refused).await, None, "{refused}");
     }
     assert_eq!(
-        granted!(app, "https://t0.example.com"),
+        granted(&app, "https://t0.example.com").await,
         Some("https://t0.example.com".into())
     );
 }

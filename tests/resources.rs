@@ -4,6 +4,7 @@
 mod support;
 
 use actix_cross_origin::{Cors, ResourceOptions};
+use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::{test, web, App};
 use support::*;
 
@@ -18,29 +19,30 @@ fn entry(path: &str, origins: &[&str]) -> ResourceOptions {
     }
 }
 
-macro_rules! app {
-    ($cors:expr) => {
-        test::init_service(
-            App::new()
-                .wrap($cors)
-                .route("/api/{tail:.*}", web::get().to(|| async { "api" }))
-                .route("/admin", web::get().to(|| async { "admin" }))
-                .route("/service+path", web::get().to(|| async { "plus" }))
-                .route("/service path", web::get().to(|| async { "space" })),
-        )
-        .await
-    };
+/// The routes every test here runs against, wrapped in `cors`.
+async fn app(cors: Cors) -> impl TestApp<EitherBody<BoxBody>> {
+    test::init_service(
+        App::new()
+            .wrap(cors)
+            .route("/api/{tail:.*}", web::get().to(|| async { "api" }))
+            .route("/admin", web::get().to(|| async { "admin" }))
+            .route("/service+path", web::get().to(|| async { "plus" }))
+            .route("/service path", web::get().to(|| async { "space" })),
+    )
+    .await
 }
 
-/// Sends GET `$path` with `Origin: $origin`; returns (status, body, Access-Control-Allow-Origin).
-macro_rules! fetch {
-    ($app:expr, $path:expr, $origin:expr) => {{
-        let res = call(&$app, get($path, Some($origin))).await;
-        let status = res.status().as_u16();
-        let allow = acao(&res);
-        let body = String::from_utf8(test::read_body(res).await.to_vec()).unwrap();
-        (status, body, allow)
-    }};
+/// Sends GET `path` with `Origin: origin`; returns (status, body, Access-Control-Allow-Origin).
+async fn fetch<B: MessageBody>(
+    app: &impl TestApp<B>,
+    path: &str,
+    origin: &str,
+) -> (u16, String, Option<String>) {
+    let res = call(app, get(path, Some(origin))).await;
+    let status = res.status().as_u16();
+    let allow = acao(&res);
+    let body = String::from_utf8(test::read_body(res).await.to_vec()).unwrap();
+    (status, body, allow)
 }
 
 #[actix_rt::test]
@@ -48,62 +50,64 @@ async fn dot_segments_get_the_policy_of_the_handler_that_answers() {
     // CVE-2020-25032 class: flask-cors gives `/api/../foo` the /api/* policy while the target is
     // /foo. actix does not resolve dot segments either, so the /api/{tail} handler answers, and
     // its policy is the one applied: policy and handler never disagree.
-    let app = app!(Cors::default().resources([entry("/api/*", &[EVIL]), entry("/*", &[TRUSTED])]));
+    let app =
+        app(Cors::default().resources([entry("/api/*", &[EVIL]), entry("/*", &[TRUSTED])])).await;
     for path in [
         "/api/../admin",
         "/api/%2e%2e/admin",
         "/api/%2E%2E/admin",
         "/api/..%2fadmin",
     ] {
-        let (status, body, allow) = fetch!(app, path, EVIL);
+        let (status, body, allow) = fetch(&app, path, EVIL).await;
         assert_eq!((status, body.as_str()), (200, "api"), "{path}");
         assert_eq!(allow.as_deref(), Some(EVIL), "{path}");
     }
-    let (_, body, allow) = fetch!(app, "/admin", EVIL);
+    let (_, body, allow) = fetch(&app, "/admin", EVIL).await;
     assert_eq!((body.as_str(), allow), ("admin", None));
-    let (_, body, allow) = fetch!(app, "/admin", TRUSTED);
+    let (_, body, allow) = fetch(&app, "/admin", TRUSTED).await;
     assert_eq!((body.as_str(), allow.as_deref()), ("admin", Some(TRUSTED)));
 }
 
 #[actix_rt::test]
 async fn paths_are_matched_case_sensitively() {
     // CVE-2024-6866: `/API/admin` must not get the /api/* policy.
-    let app = app!(Cors::default().resources([entry("/api/*", &["*"])]));
-    let (status, _, allow) = fetch!(app, "/API/admin", EVIL);
+    let app = app(Cors::default().resources([entry("/api/*", &["*"])])).await;
+    let (status, _, allow) = fetch(&app, "/API/admin", EVIL).await;
     assert_eq!((status, allow), (404, None));
-    let (_, _, allow) = fetch!(app, "/api/admin", EVIL);
+    let (_, _, allow) = fetch(&app, "/api/admin", EVIL).await;
     assert_eq!(allow.as_deref(), Some(EVIL));
 }
 
 #[actix_rt::test]
 async fn plus_stays_plus() {
     // CVE-2024-6844: `/service+path` must not get the policy of `/service path`.
-    let app = app!(Cors::default().resources([
+    let app = app(Cors::default().resources([
         entry("/service+path", &["http://foo.com"]),
         entry("/service path", &["http://bar.com"]),
-    ]));
-    let (_, body, allow) = fetch!(app, "/service+path", "http://bar.com");
+    ]))
+    .await;
+    let (_, body, allow) = fetch(&app, "/service+path", "http://bar.com").await;
     assert_eq!((body.as_str(), allow), ("plus", None));
-    let (_, body, allow) = fetch!(app, "/service+path", "http://foo.com");
+    let (_, body, allow) = fetch(&app, "/service+path", "http://foo.com").await;
     assert_eq!(
         (body.as_str(), allow.as_deref()),
         ("plus", Some("http://foo.com"))
     );
-    let (_, body, allow) = fetch!(app, "/service%20path", "http://bar.com");
+    let (_, body, allow) = fetch(&app, "/service%20path", "http://bar.com").await;
     assert_eq!(
         (body.as_str(), allow.as_deref()),
         ("space", Some("http://bar.com"))
     );
     // An encoded plus is not decoded by actix's router, nor by the glob match.
-    let (status, _, allow) = fetch!(app, "/service%2Bpath", "http://foo.com");
+    let (status, _, allow) = fetch(&app, "/service%2Bpath", "http://foo.com").await;
     assert_eq!((status, allow), (404, None));
 }
 
 #[actix_rt::test]
 async fn no_double_decoding() {
     // flask-cors decodes twice: `/%2561pi/x` matches `/api/*` there.
-    let app = app!(Cors::default().resources([entry("/api/*", &["*"])]));
-    let (status, _, allow) = fetch!(app, "/%2561pi/x", EVIL);
+    let app = app(Cors::default().resources([entry("/api/*", &["*"])])).await;
+    let (status, _, allow) = fetch(&app, "/%2561pi/x", EVIL).await;
     assert_eq!((status, allow), (404, None));
 }
 
@@ -112,10 +116,11 @@ async fn order_is_the_users() {
     // CVE-2024-6839: a longer but broader pattern must not take precedence over the specific
     // one written first.
     let app =
-        app!(Cors::default().resources([entry("/api/*", &[TRUSTED]), entry("/*.json", &["*"])]));
-    let (_, _, allow) = fetch!(app, "/api/users.json", EVIL);
+        app(Cors::default().resources([entry("/api/*", &[TRUSTED]), entry("/*.json", &["*"])]))
+            .await;
+    let (_, _, allow) = fetch(&app, "/api/users.json", EVIL).await;
     assert_eq!(allow, None);
-    let (_, _, allow) = fetch!(app, "/api/users.json", TRUSTED);
+    let (_, _, allow) = fetch(&app, "/api/users.json", TRUSTED).await;
     assert_eq!(allow.as_deref(), Some(TRUSTED));
 }
 
@@ -130,7 +135,7 @@ async fn the_glob_is_anchored_at_both_ends() {
     )
     .await;
     for (path, granted) in [("/api", false), ("/apiary", false), ("/api/x/y", true)] {
-        let (status, _, allow) = fetch!(app, path, EVIL);
+        let (status, _, allow) = fetch(&app, path, EVIL).await;
         assert_eq!(status, 200, "{path}");
         assert_eq!(allow.is_some(), granted, "{path}");
     }
@@ -153,7 +158,7 @@ async fn each_resource_stamps_its_own_exposed_headers_and_allow() {
         ])
         .try_build()
         .unwrap();
-    let app = app!(cors);
+    let app = app(cors).await;
     for (path, exposed) in [("/api/items", "x-api-total"), ("/admin", "x-admin-audit")] {
         let res = call(&app, get(path, Some(TRUSTED))).await;
         assert_eq!(
@@ -186,12 +191,13 @@ async fn each_resource_stamps_its_own_exposed_headers_and_allow() {
 #[actix_rt::test]
 async fn a_star_glob_matches_every_path_as_in_flask_cors() {
     // flask-cors users write resources={r"*": {...}} as well as r"/*".
-    let app = app!(Cors::default().resources([entry("/api/*", &[EVIL]), entry("*", &[TRUSTED])]));
+    let app =
+        app(Cors::default().resources([entry("/api/*", &[EVIL]), entry("*", &[TRUSTED])])).await;
     for path in ["/admin", "/service+path", "/"] {
-        let (_, _, allow) = fetch!(app, path, TRUSTED);
+        let (_, _, allow) = fetch(&app, path, TRUSTED).await;
         assert_eq!(allow.as_deref(), Some(TRUSTED), "{path}");
     }
-    let (_, _, allow) = fetch!(app, "/api/x", EVIL);
+    let (_, _, allow) = fetch(&app, "/api/x", EVIL).await;
     assert_eq!(allow.as_deref(), Some(EVIL));
     // A glob that starts with neither / nor * can never match a routed path: refused.
     let err = Cors::default()
