@@ -93,6 +93,35 @@ impl fmt::Debug for Cors {
     }
 }
 
+/// Builder methods that each set one boolean option of the same name.
+macro_rules! flags {
+    ($($(#[$doc:meta])* $name:ident;)*) => {
+        $(
+            $(#[$doc])*
+            pub fn $name(self, on: bool) -> Self {
+                self.edit(|o| o.$name = on)
+            }
+        )*
+    };
+}
+
+/// Builder methods that each set one list option of the same name.
+macro_rules! lists {
+    ($($(#[$doc:meta])* $name:ident;)*) => {
+        $(
+            $(#[$doc])*
+            pub fn $name<I, S>(self, list: I) -> Self
+            where
+                I: IntoIterator<Item = S>,
+                S: Into<String>,
+            {
+                let list = list.into_iter().map(Into::into).collect();
+                self.edit(|o| o.$name = list)
+            }
+        )*
+    };
+}
+
 impl Cors {
     fn new(options: CorsOptions, predicate: Option<OriginPredicate>) -> Self {
         Cors {
@@ -197,27 +226,53 @@ impl Cors {
         self.edit(|o| o.origins = Some(list))
     }
 
-    /// Sets regexes matched against the whole origin (flask-cors regex `origins`, but anchored).
-    /// Regexes that admit look-alike hosts (`.*example\.com`, an unescaped `.`, a wildcard over
-    /// a public suffix, one matching `*`) are refused with their fix.
-    ///
-    /// ```
-    /// use actix_cross_origin::Cors;
-    ///
-    /// let cors = Cors::default()
-    ///     .origin_regexes([r"https://pr-[0-9]+\.preview\.example\.com"])
-    ///     .try_build()
-    ///     .unwrap();
-    /// # drop(cors);
-    /// assert!(Cors::default().origin_regexes([r"https://app.example.com"]).try_build().is_err());
-    /// ```
-    pub fn origin_regexes<I, S>(self, regexes: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        let list = regexes.into_iter().map(Into::into).collect();
-        self.edit(|o| o.origin_regexes = list)
+    lists! {
+        /// Sets regexes matched against the whole origin (flask-cors regex `origins`, but anchored).
+        /// Regexes that admit look-alike hosts (`.*example\.com`, an unescaped `.`, a wildcard over
+        /// a public suffix, one matching `*`) are refused with their fix.
+        ///
+        /// ```
+        /// use actix_cross_origin::Cors;
+        ///
+        /// let cors = Cors::default()
+        ///     .origin_regexes([r"https://pr-[0-9]+\.preview\.example\.com"])
+        ///     .try_build()
+        ///     .unwrap();
+        /// # drop(cors);
+        /// assert!(Cors::default().origin_regexes([r"https://app.example.com"]).try_build().is_err());
+        /// ```
+        origin_regexes;
+
+        /// Sets the methods a preflight may ask for (flask-cors `methods`); `"*"` allows any.
+        ///
+        /// ```
+        /// use actix_cross_origin::Cors;
+        ///
+        /// let cors = Cors::default().methods(["GET", "PUT"]).try_build().unwrap();
+        /// # drop(cors);
+        /// ```
+        methods;
+
+        /// Sets the request headers a preflight may ask for (flask-cors `allow_headers`),
+        /// case-insensitive; `"*"` allows any.
+        ///
+        /// ```
+        /// use actix_cross_origin::Cors;
+        ///
+        /// let cors = Cors::default().allow_headers(["Content-Type", "X-Token"]).try_build().unwrap();
+        /// # drop(cors);
+        /// ```
+        allow_headers;
+
+        /// Sets the response headers pages may read (flask-cors `expose_headers`).
+        ///
+        /// ```
+        /// use actix_cross_origin::Cors;
+        ///
+        /// let cors = Cors::default().expose_headers(["X-Total-Count"]).try_build().unwrap();
+        /// # drop(cors);
+        /// ```
+        expose_headers;
     }
 
     /// Decides origins with a predicate, after the list, patterns and regexes did not match.
@@ -246,73 +301,124 @@ impl Cors {
         self
     }
 
-    /// Sets the methods a preflight may ask for (flask-cors `methods`); `"*"` allows any.
-    ///
-    /// ```
-    /// use actix_cross_origin::Cors;
-    ///
-    /// let cors = Cors::default().methods(["GET", "PUT"]).try_build().unwrap();
-    /// # drop(cors);
-    /// ```
-    pub fn methods<I, S>(self, methods: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        let list = methods.into_iter().map(Into::into).collect();
-        self.edit(|o| o.methods = list)
-    }
+    flags! {
+        /// Lets pages send cookies and other credentials (flask-cors `supports_credentials`).
+        /// Requires explicit origins.
+        ///
+        /// ```
+        /// use actix_cross_origin::Cors;
+        ///
+        /// assert!(Cors::default().supports_credentials(true).try_build().is_err());
+        /// assert!(Cors::default()
+        ///     .origins(["https://app.example.com"])
+        ///     .supports_credentials(true)
+        ///     .try_build()
+        ///     .is_ok());
+        /// ```
+        supports_credentials;
 
-    /// Sets the request headers a preflight may ask for (flask-cors `allow_headers`),
-    /// case-insensitive; `"*"` allows any.
-    ///
-    /// ```
-    /// use actix_cross_origin::Cors;
-    ///
-    /// let cors = Cors::default().allow_headers(["Content-Type", "X-Token"]).try_build().unwrap();
-    /// # drop(cors);
-    /// ```
-    pub fn allow_headers<I, S>(self, headers: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        let list = headers.into_iter().map(Into::into).collect();
-        self.edit(|o| o.allow_headers = list)
-    }
+        /// With any origin allowed, answers `*` instead of echoing the origin (flask-cors
+        /// `send_wildcard`).
+        ///
+        /// ```
+        /// use actix_cross_origin::Cors;
+        ///
+        /// let cors = Cors::default().send_wildcard(true).try_build().unwrap();
+        /// # drop(cors);
+        /// ```
+        send_wildcard;
 
-    /// Sets the response headers pages may read (flask-cors `expose_headers`).
-    ///
-    /// ```
-    /// use actix_cross_origin::Cors;
-    ///
-    /// let cors = Cors::default().expose_headers(["X-Total-Count"]).try_build().unwrap();
-    /// # drop(cors);
-    /// ```
-    pub fn expose_headers<I, S>(self, headers: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        let list = headers.into_iter().map(Into::into).collect();
-        self.edit(|o| o.expose_headers = list)
-    }
+        /// Turns `Vary: Origin` on or off (flask-cors `vary_header`; on by default).
+        ///
+        /// ```
+        /// use actix_cross_origin::Cors;
+        ///
+        /// let cors = Cors::default().vary_header(false).try_build().unwrap();
+        /// # drop(cors);
+        /// ```
+        vary_header;
 
-    /// Lets pages send cookies and other credentials (flask-cors `supports_credentials`).
-    /// Requires explicit origins.
-    ///
-    /// ```
-    /// use actix_cross_origin::Cors;
-    ///
-    /// assert!(Cors::default().supports_credentials(true).try_build().is_err());
-    /// assert!(Cors::default()
-    ///     .origins(["https://app.example.com"])
-    ///     .supports_credentials(true)
-    ///     .try_build()
-    ///     .is_ok());
-    /// ```
-    pub fn supports_credentials(self, on: bool) -> Self {
-        self.edit(|o| o.supports_credentials = on)
+        /// Sends `Access-Control-Allow-Origin` to requests without an `Origin`, or with an empty
+        /// one (flask-cors `always_send`; on by default). Only a value that does not depend on the
+        /// origin is sent then: `*` when any origin is allowed without credentials, or the origin
+        /// itself when exactly one is listed. An empty `Origin` is never echoed.
+        ///
+        /// ```
+        /// use actix_cross_origin::Cors;
+        /// use actix_web::{test, web, App};
+        ///
+        /// # actix_rt::System::new().block_on(async {
+        /// let cors = Cors::default().origins(["https://app.example.com"]);
+        /// let app = test::init_service(App::new().wrap(cors).route("/", web::get().to(|| async { "ok" }))).await;
+        /// let res = test::call_service(&app, test::TestRequest::get().uri("/").to_request()).await;
+        /// assert_eq!(res.headers().get("access-control-allow-origin").unwrap(), "https://app.example.com");
+        ///
+        /// let quiet = Cors::default().origins(["https://app.example.com"]).always_send(false);
+        /// let app = test::init_service(App::new().wrap(quiet).route("/", web::get().to(|| async { "ok" }))).await;
+        /// let res = test::call_service(&app, test::TestRequest::get().uri("/").to_request()).await;
+        /// assert!(!res.headers().contains_key("access-control-allow-origin"));
+        /// # });
+        /// ```
+        always_send;
+
+        /// Answers preflights in the middleware, and a plain `OPTIONS` that no handler answers
+        /// with 200 and `Allow` (flask-cors `automatic_options`; on by default).
+        ///
+        /// Off, both go to the route's own handlers (flask-cors's
+        /// `@cross_origin(automatic_options=False)`): a granted preflight's CORS fields are added to
+        /// the handler's answer, whose status is kept; a refused one gets none.
+        ///
+        /// ```
+        /// use actix_cross_origin::Cors;
+        /// use actix_web::{http::Method, test, web, App, HttpResponse};
+        ///
+        /// # actix_rt::System::new().block_on(async {
+        /// let cors = Cors::default().origins(["https://app.example.com"]).automatic_options(false);
+        /// let app = test::init_service(App::new().wrap(cors).route(
+        ///     "/items",
+        ///     web::route().method(Method::OPTIONS).to(|| async { HttpResponse::Ok().body("mine") }),
+        /// ))
+        /// .await;
+        /// let preflight = test::TestRequest::default()
+        ///     .method(Method::OPTIONS)
+        ///     .uri("/items")
+        ///     .insert_header(("Origin", "https://app.example.com"))
+        ///     .insert_header(("Access-Control-Request-Method", "PUT"))
+        ///     .to_request();
+        /// let res = test::call_service(&app, preflight).await;
+        /// assert_eq!(res.status(), 200);
+        /// assert_eq!(res.headers().get("access-control-allow-origin").unwrap(), "https://app.example.com");
+        /// assert_eq!(test::read_body(res).await, "mine");
+        /// # });
+        /// ```
+        automatic_options;
+
+        /// Answers Private Network Access preflights (flask-cors `allow_private_network`; off by
+        /// default).
+        ///
+        /// ```
+        /// use actix_cross_origin::Cors;
+        ///
+        /// let cors = Cors::default()
+        ///     .origins(["https://app.example.com"])
+        ///     .allow_private_network(true)
+        ///     .try_build()
+        ///     .unwrap();
+        /// # drop(cors);
+        /// ```
+        allow_private_network;
+
+        /// Allows plain-http origins (other than loopback) together with credentials. Anyone on the
+        /// network path can then act as such an origin with the user's cookies.
+        ///
+        /// ```
+        /// use actix_cross_origin::Cors;
+        ///
+        /// let plain = Cors::default().origins(["http://intranet.example"]).supports_credentials(true);
+        /// assert!(plain.clone().try_build().is_err());
+        /// assert!(plain.dangerously_allow_insecure_origins(true).try_build().is_ok());
+        /// ```
+        dangerously_allow_insecure_origins;
     }
 
     /// Sets how many seconds browsers may cache a preflight answer (flask-cors `max_age`),
@@ -326,121 +432,6 @@ impl Cors {
     /// ```
     pub fn max_age(self, seconds: u64) -> Self {
         self.edit(|o| o.max_age = Some(seconds))
-    }
-
-    /// With any origin allowed, answers `*` instead of echoing the origin (flask-cors
-    /// `send_wildcard`).
-    ///
-    /// ```
-    /// use actix_cross_origin::Cors;
-    ///
-    /// let cors = Cors::default().send_wildcard(true).try_build().unwrap();
-    /// # drop(cors);
-    /// ```
-    pub fn send_wildcard(self, on: bool) -> Self {
-        self.edit(|o| o.send_wildcard = on)
-    }
-
-    /// Turns `Vary: Origin` on or off (flask-cors `vary_header`; on by default).
-    ///
-    /// ```
-    /// use actix_cross_origin::Cors;
-    ///
-    /// let cors = Cors::default().vary_header(false).try_build().unwrap();
-    /// # drop(cors);
-    /// ```
-    pub fn vary_header(self, on: bool) -> Self {
-        self.edit(|o| o.vary_header = on)
-    }
-
-    /// Sends `Access-Control-Allow-Origin` to requests without an `Origin`, or with an empty
-    /// one (flask-cors `always_send`; on by default). Only a value that does not depend on the
-    /// origin is sent then: `*` when any origin is allowed without credentials, or the origin
-    /// itself when exactly one is listed. An empty `Origin` is never echoed.
-    ///
-    /// ```
-    /// use actix_cross_origin::Cors;
-    /// use actix_web::{test, web, App};
-    ///
-    /// # actix_rt::System::new().block_on(async {
-    /// let cors = Cors::default().origins(["https://app.example.com"]);
-    /// let app = test::init_service(App::new().wrap(cors).route("/", web::get().to(|| async { "ok" }))).await;
-    /// let res = test::call_service(&app, test::TestRequest::get().uri("/").to_request()).await;
-    /// assert_eq!(res.headers().get("access-control-allow-origin").unwrap(), "https://app.example.com");
-    ///
-    /// let quiet = Cors::default().origins(["https://app.example.com"]).always_send(false);
-    /// let app = test::init_service(App::new().wrap(quiet).route("/", web::get().to(|| async { "ok" }))).await;
-    /// let res = test::call_service(&app, test::TestRequest::get().uri("/").to_request()).await;
-    /// assert!(!res.headers().contains_key("access-control-allow-origin"));
-    /// # });
-    /// ```
-    pub fn always_send(self, on: bool) -> Self {
-        self.edit(|o| o.always_send = on)
-    }
-
-    /// Answers preflights in the middleware, and a plain `OPTIONS` that no handler answers
-    /// with 200 and `Allow` (flask-cors `automatic_options`; on by default).
-    ///
-    /// Off, both go to the route's own handlers (flask-cors's
-    /// `@cross_origin(automatic_options=False)`): a granted preflight's CORS fields are added to
-    /// the handler's answer, whose status is kept; a refused one gets none.
-    ///
-    /// ```
-    /// use actix_cross_origin::Cors;
-    /// use actix_web::{http::Method, test, web, App, HttpResponse};
-    ///
-    /// # actix_rt::System::new().block_on(async {
-    /// let cors = Cors::default().origins(["https://app.example.com"]).automatic_options(false);
-    /// let app = test::init_service(App::new().wrap(cors).route(
-    ///     "/items",
-    ///     web::route().method(Method::OPTIONS).to(|| async { HttpResponse::Ok().body("mine") }),
-    /// ))
-    /// .await;
-    /// let preflight = test::TestRequest::default()
-    ///     .method(Method::OPTIONS)
-    ///     .uri("/items")
-    ///     .insert_header(("Origin", "https://app.example.com"))
-    ///     .insert_header(("Access-Control-Request-Method", "PUT"))
-    ///     .to_request();
-    /// let res = test::call_service(&app, preflight).await;
-    /// assert_eq!(res.status(), 200);
-    /// assert_eq!(res.headers().get("access-control-allow-origin").unwrap(), "https://app.example.com");
-    /// assert_eq!(test::read_body(res).await, "mine");
-    /// # });
-    /// ```
-    pub fn automatic_options(self, on: bool) -> Self {
-        self.edit(|o| o.automatic_options = on)
-    }
-
-    /// Answers Private Network Access preflights (flask-cors `allow_private_network`; off by
-    /// default).
-    ///
-    /// ```
-    /// use actix_cross_origin::Cors;
-    ///
-    /// let cors = Cors::default()
-    ///     .origins(["https://app.example.com"])
-    ///     .allow_private_network(true)
-    ///     .try_build()
-    ///     .unwrap();
-    /// # drop(cors);
-    /// ```
-    pub fn allow_private_network(self, on: bool) -> Self {
-        self.edit(|o| o.allow_private_network = on)
-    }
-
-    /// Allows plain-http origins (other than loopback) together with credentials. Anyone on the
-    /// network path can then act as such an origin with the user's cookies.
-    ///
-    /// ```
-    /// use actix_cross_origin::Cors;
-    ///
-    /// let plain = Cors::default().origins(["http://intranet.example"]).supports_credentials(true);
-    /// assert!(plain.clone().try_build().is_err());
-    /// assert!(plain.dangerously_allow_insecure_origins(true).try_build().is_ok());
-    /// ```
-    pub fn dangerously_allow_insecure_origins(self, on: bool) -> Self {
-        self.edit(|o| o.dangerously_allow_insecure_origins = on)
     }
 
     /// Sets per-path policies (flask-cors `resources`), tried in order; the first matching

@@ -147,12 +147,17 @@ mod tests {
         std::thread::spawn(f).join().unwrap()
     }
 
+    /// Three layers built as actix builds nested ones: innermost first.
+    fn built_inside_out() -> (Rc<Place>, Rc<Place>, Rc<Place>) {
+        let inner = Place::register();
+        let middle = Place::register();
+        (inner, middle, Place::register())
+    }
+
     #[test]
     fn a_layer_built_after_live_ones_has_inner_layers() {
         on_fresh_thread(|| {
-            let inner = Place::register();
-            let middle = Place::register();
-            let outer = Place::register();
+            let (inner, middle, outer) = built_inside_out();
             assert!(!inner.has_inner);
             assert!(middle.has_inner);
             assert!(outer.has_inner, "the middle layer is inside it");
@@ -167,9 +172,7 @@ mod tests {
     #[test]
     fn the_outer_layer_asks_and_inner_layers_mark_on_the_same_request() {
         on_fresh_thread(|| {
-            let inner = Place::register();
-            let middle = Place::register();
-            let outer = Place::register();
+            let (inner, middle, outer) = built_inside_out();
             let req = TestRequest::default().to_http_request();
             let seen = [
                 outer.on_request(&req),

@@ -34,46 +34,24 @@ pub(crate) fn wildcard_in_list(option: &str, what: &str, list: &str) -> ConfigPr
 }
 
 /// An `origins` entry that is not a valid origin or pattern.
+#[rustfmt::skip]
 pub(crate) fn origin_pattern(option: &str, entry: &str, e: &PatternError) -> ConfigProblem {
-    let p = |kind, msg: &str, fix: &str| problem(option, Some(entry), kind, msg, fix);
-    match e {
-        PatternError::Null => p(
-            ProblemKind::NullOrigin,
-            "the null origin is sent by sandboxed frames, file: pages and redirects, so any attacker can produce it",
-            "remove \"null\"; serve the page from a real origin and list that",
-        ),
-        PatternError::ListSeparator(parts) => p(
-            ProblemKind::InvalidOrigin,
-            "has a comma or whitespace, so it can never equal an Origin header",
-            &format!("list each origin as separate entries: {parts:?}"),
-        ),
-        PatternError::MissingScheme => p(
-            ProblemKind::MissingScheme,
-            "has no scheme, so it can never equal an Origin header",
-            &format!("write it with its scheme, such as \"https://{entry}\""),
-        ),
-        PatternError::StrayStar => p(
-            ProblemKind::InvalidOrigin,
-            "has a * that is neither a leading \"*.\" nor a trailing \":*\"",
-            "write https://*.example.com for subdomains or http://localhost:* for any port",
-        ),
-        PatternError::FileScheme => p(
-            ProblemKind::InvalidOrigin,
-            "file: pages send the null origin, so this never matches",
-            "serve the page over http(s) from a real origin and list that",
-        ),
-        PatternError::IpSubdomains => p(
-            ProblemKind::InvalidOrigin,
-            "an IP address has no subdomains",
-            "list the address itself, without \"*.\"",
-        ),
-        PatternError::PublicSuffix(suffix) => p(
-            ProblemKind::PublicSuffixPattern,
-            &format!("{suffix:?} is a public suffix: anyone can register a site under it"),
-            "name your own domain, such as https://*.example.com",
-        ),
-        PatternError::Syntax(e) => not_an_origin(option, entry, *e),
-    }
+    use PatternError as E;
+    use ProblemKind as K;
+    let (kind, msg, fix): (ProblemKind, &str, String) = match e {
+        E::Syntax(e) => return not_an_origin(option, entry, *e),
+        E::Null => (K::NullOrigin, "the null origin is sent by sandboxed frames, file: pages and redirects, so any attacker can produce it", "remove \"null\"; serve the page from a real origin and list that".into()),
+        E::ListSeparator(parts) => (K::InvalidOrigin, "has a comma or whitespace, so it can never equal an Origin header", format!("list each origin as separate entries: {parts:?}")),
+        E::MissingScheme => (K::MissingScheme, "has no scheme, so it can never equal an Origin header", format!("write it with its scheme, such as \"https://{entry}\"")),
+        E::StrayStar => (K::InvalidOrigin, "has a * that is neither a leading \"*.\" nor a trailing \":*\"", "write https://*.example.com for subdomains or http://localhost:* for any port".into()),
+        E::FileScheme => (K::InvalidOrigin, "file: pages send the null origin, so this never matches", "serve the page over http(s) from a real origin and list that".into()),
+        E::IpSubdomains => (K::InvalidOrigin, "an IP address has no subdomains", "list the address itself, without \"*.\"".into()),
+        E::PublicSuffix(suffix) => {
+            let msg = format!("{suffix:?} is a public suffix: anyone can register a site under it");
+            return problem(option, Some(entry), K::PublicSuffixPattern, &msg, "name your own domain, such as https://*.example.com");
+        }
+    };
+    problem(option, Some(entry), kind, msg, &fix)
 }
 
 /// An entry that is not a serialized origin, with the form browsers send as the fix.
