@@ -200,7 +200,7 @@ pub(crate) fn decide<'a>(policy: &'a Policy, req: &RequestView<'a>) -> Decision<
         return Decision::Preflight(preflight(policy, req));
     }
     let automatic_options = *req.method == Method::OPTIONS && policy.automatic_options.is_some();
-    let (allow_origin, refusal) = if policy.is_static() {
+    let (allow_origin, refusal) = if policy.same_answer_for_every_origin() {
         // `*` for every request, whatever its Origin: the answer is the same for everyone, so
         // no cache can be poisoned by a request with a strange Origin.
         let send = policy.always_send || !req.origin.is_empty();

@@ -15,7 +15,7 @@ pub(crate) const MAX_REQUEST_HEADERS_LEN: usize = 4096;
 ///
 /// A value made from owned bytes becomes reference-counted on its first clone, and that first
 /// clone allocates; cloning it once here means no request ever pays for it.
-pub(crate) fn shared(value: HeaderValue) -> HeaderValue {
+pub(crate) fn clone_free(value: HeaderValue) -> HeaderValue {
     drop(value.clone());
     value
 }

@@ -42,8 +42,8 @@ pub(crate) enum WithoutOrigin {
 
 impl Policy {
     /// Whether the value sent as `Access-Control-Allow-Origin` is the same for every origin.
-    pub(crate) fn is_static(&self) -> bool {
-        self.origins.is_static() && self.send_wildcard
+    pub(crate) fn same_answer_for_every_origin(&self) -> bool {
+        self.origins.allows_any() && self.send_wildcard
     }
 }
 

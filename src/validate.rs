@@ -120,7 +120,7 @@ fn compile_policy(
     if o.allow_private_network {
         f.warnings.push(problems::warn_private_network(prefix));
     }
-    let send_wildcard = o.send_wildcard && origins.any && !o.supports_credentials;
+    let send_wildcard = o.send_wildcard && origins.allows_any() && !o.supports_credentials;
     // `*` for every request is the one answer that does not depend on the Origin; without
     // always_send, whether `*` is sent depends on whether an Origin came.
     let depends_on_origin = !(send_wildcard && o.always_send);
@@ -149,7 +149,7 @@ fn compile_policy(
 /// flask-cors's `always_send`: the answer to a request without `Origin`, when there is one
 /// that does not depend on it.
 fn without_origin(o: &CorsOptions, origins: &OriginMatcher) -> Option<WithoutOrigin> {
-    match (o.always_send, origins.any) {
+    match (o.always_send, origins.allows_any()) {
         (false, _) => None,
         (true, true) => (!o.supports_credentials).then_some(WithoutOrigin::Any),
         (true, false) => origins
@@ -193,7 +193,7 @@ fn compile_origins(
     compile_regexes(&regexes, &mut matcher, f);
     matcher.set_predicate(predicate.cloned());
     let insecure_ok = o.dangerously_allow_insecure_origins;
-    matcher.set_dynamic_insecure_ok(!o.supports_credentials || insecure_ok);
+    matcher.set_regex_or_predicate_may_grant_insecure(!o.supports_credentials || insecure_ok);
     if matcher.grants_nothing() {
         f.warnings.push(problems::warn_grants_nothing(prefix));
     }
@@ -217,7 +217,7 @@ fn compile_origin(
                 let problem = problems::wildcard_in_list(option, "origin", "origins");
                 f.problems.push(problem);
             }
-            matcher.any = true;
+            matcher.add(OriginPattern::Any);
         }
         Ok(p) if insecure_refused && !p.is_secure() => {
             let problem = problems::insecure_origin_with_credentials(option, entry);
@@ -230,7 +230,7 @@ fn compile_origin(
 /// Credentials never go with any origin, and plain-http origins only when dangerously allowed.
 fn check_credentials(o: &CorsOptions, matcher: &OriginMatcher, prefix: &str, f: &mut Findings) {
     let credentials = o.supports_credentials;
-    if credentials && matcher.any {
+    if credentials && matcher.allows_any() {
         let option = format!("{prefix}supports_credentials");
         let problem = problems::credentials_with_any_origin(&option, o.origins.is_none());
         f.problems.push(problem);
@@ -239,7 +239,7 @@ fn check_credentials(o: &CorsOptions, matcher: &OriginMatcher, prefix: &str, f: 
         let problem = problems::credentials_with_send_wildcard(&format!("{prefix}send_wildcard"));
         f.problems.push(problem);
     }
-    if o.send_wildcard && !matcher.any && !credentials {
+    if o.send_wildcard && !matcher.allows_any() && !credentials {
         f.warnings
             .push(problems::warn_send_wildcard_without_any(prefix));
     }
@@ -353,7 +353,7 @@ fn compile_methods(
 fn joined<'a>(tokens: impl Iterator<Item = &'a str>) -> HeaderValue {
     let joined = tokens.collect::<Vec<_>>().join(", ");
     // Tokens only, so the value is always a valid header value.
-    headers::shared(HeaderValue::from_str(&joined).unwrap_or(HeaderValue::from_static("")))
+    headers::clone_free(HeaderValue::from_str(&joined).unwrap_or(HeaderValue::from_static("")))
 }
 
 fn compile_allow_headers(list: &[String], option: &str, f: &mut Findings) -> AllowedHeaders {
@@ -406,7 +406,7 @@ fn compile_expose_headers(o: &CorsOptions, option: &str, f: &mut Findings) -> Op
     }
     HeaderValue::from_str(&names.join(", "))
         .ok()
-        .map(headers::shared)
+        .map(headers::clone_free)
 }
 
 fn compile_max_age(max_age: Option<u64>, prefix: &str, f: &mut Findings) -> Option<HeaderValue> {
@@ -420,5 +420,5 @@ fn compile_max_age(max_age: Option<u64>, prefix: &str, f: &mut Findings) -> Opti
         let warning = problems::warn_max_age_above_chromium(prefix, seconds);
         f.warnings.push(warning);
     }
-    Some(headers::shared(HeaderValue::from(seconds)))
+    Some(headers::clone_free(HeaderValue::from(seconds)))
 }

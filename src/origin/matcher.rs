@@ -65,7 +65,7 @@ pub(crate) struct OriginMatcher {
     /// Renewed by every change, so that what `remembered` remembers for this matcher is never
     /// read for another.
     id: MatcherId,
-    pub(crate) any: bool,
+    any: bool,
     /// Listed origins, each with its header value ready to send (cloning it never allocates,
     /// whatever buffer the request's own `Origin` lives in).
     exact: HashMap<Box<[u8]>, HeaderValue, FastHash>,
@@ -78,13 +78,13 @@ pub(crate) struct OriginMatcher {
     predicate: Option<OriginPredicate>,
     /// Whether regexes and the predicate may grant non-secure origins (never with credentials
     /// unless dangerously allowed).
-    dynamic_insecure_ok: bool,
+    regex_or_predicate_may_grant_insecure: bool,
 }
 
 impl fmt::Debug for OriginMatcher {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("OriginMatcher")
-            .field("any", &self.any)
+            .field("allows_any", &self.any)
             .field("exact", &self.exact.len())
             .field("hosts", &self.hosts.len())
             .field("subdomains", &self.subdomains.len())
@@ -95,10 +95,13 @@ impl fmt::Debug for OriginMatcher {
 }
 
 impl OriginMatcher {
-    /// Adds a valid `origins` entry other than `*`.
+    /// Adds a valid `origins` entry.
     pub(crate) fn add(&mut self, pattern: OriginPattern) {
         match pattern {
-            OriginPattern::Any => self.any = true,
+            OriginPattern::Any => {
+                self.id = MatcherId::fresh();
+                self.any = true;
+            }
             OriginPattern::Exact { origin, .. } => self.add_exact(&origin),
             OriginPattern::Wildcard {
                 scheme,
@@ -115,7 +118,7 @@ impl OriginMatcher {
         // Validated origins are visible ASCII, always a valid header value.
         if let Ok(value) = HeaderValue::from_str(origin) {
             self.exact
-                .insert(origin.as_bytes().into(), crate::headers::shared(value));
+                .insert(origin.as_bytes().into(), crate::headers::clone_free(value));
         }
     }
 
@@ -142,9 +145,9 @@ impl OriginMatcher {
         self.predicate = predicate;
     }
 
-    pub(crate) fn set_dynamic_insecure_ok(&mut self, ok: bool) {
+    pub(crate) fn set_regex_or_predicate_may_grant_insecure(&mut self, ok: bool) {
         self.id = MatcherId::fresh();
-        self.dynamic_insecure_ok = ok;
+        self.regex_or_predicate_may_grant_insecure = ok;
     }
 
     /// Whether no origin can ever be granted.
@@ -166,8 +169,8 @@ impl OriginMatcher {
         }
     }
 
-    /// Whether the answer is the same for every origin (only "any origin" is).
-    pub(crate) fn is_static(&self) -> bool {
+    /// Whether any origin is allowed (`"*"`).
+    pub(crate) fn allows_any(&self) -> bool {
         self.any
     }
 
@@ -241,7 +244,7 @@ impl OriginMatcher {
         if !(by_regex || by_predicate()) {
             return OriginVerdict::NotListed;
         }
-        if !self.dynamic_insecure_ok && !origin.is_secure() {
+        if !self.regex_or_predicate_may_grant_insecure && !origin.is_secure() {
             return OriginVerdict::InsecureRefused;
         }
         // A predicate's answer may depend on the rest of the request: never remembered.
