@@ -50,11 +50,12 @@ use crate::validate;
 /// ```
 #[derive(Clone)]
 pub struct Cors {
-    config: Arc<Config>,
+    state: Arc<BuilderState>,
 }
 
+/// What a `Cors` holds: the options, the predicate, and the policies they compile to, once.
 #[derive(Clone)]
-struct Config {
+struct BuilderState {
     options: CorsOptions,
     predicate: Option<OriginPredicate>,
     compiled: OnceLock<Result<Arc<CompiledCors>, ConfigError>>,
@@ -87,8 +88,8 @@ impl Default for Cors {
 impl fmt::Debug for Cors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Cors")
-            .field("options", &self.config.options)
-            .field("allow_origin_fn", &self.config.predicate.is_some())
+            .field("options", &self.state.options)
+            .field("allow_origin_fn", &self.state.predicate.is_some())
             .finish()
     }
 }
@@ -125,7 +126,7 @@ macro_rules! lists {
 impl Cors {
     fn new(options: CorsOptions, predicate: Option<OriginPredicate>) -> Self {
         Cors {
-            config: Arc::new(Config {
+            state: Arc::new(BuilderState {
                 options,
                 predicate,
                 compiled: OnceLock::new(),
@@ -168,7 +169,7 @@ impl Cors {
     /// assert_eq!(err.problems().len(), 2);
     /// ```
     pub fn try_build(self) -> Result<Cors, ConfigError> {
-        match self.compiled() {
+        match self.policies() {
             Ok(_) => Ok(self),
             Err(e) => Err(e.clone()),
         }
@@ -183,13 +184,13 @@ impl Cors {
     /// assert_eq!(cors.options().max_age, Some(600));
     /// ```
     pub fn options(&self) -> &CorsOptions {
-        &self.config.options
+        &self.state.options
     }
 
     /// Validates once (shared by all clones) and logs the start-up warnings then.
-    pub(crate) fn compiled(&self) -> &Result<Arc<CompiledCors>, ConfigError> {
-        self.config.compiled.get_or_init(|| {
-            let compiled = validate::compile(&self.config.options, self.config.predicate.as_ref())?;
+    pub(crate) fn policies(&self) -> &Result<Arc<CompiledCors>, ConfigError> {
+        self.state.compiled.get_or_init(|| {
+            let compiled = validate::compile(&self.state.options, self.state.predicate.as_ref())?;
             for warning in &compiled.warnings {
                 log::warn!(target: "actix_cross_origin", "{warning}");
             }
@@ -199,9 +200,9 @@ impl Cors {
 
     /// Changes the options; a changed `Cors` is validated anew.
     fn edit(mut self, change: impl FnOnce(&mut CorsOptions)) -> Self {
-        let config = Arc::make_mut(&mut self.config);
-        config.compiled = OnceLock::new();
-        change(&mut config.options);
+        let state = Arc::make_mut(&mut self.state);
+        state.compiled = OnceLock::new();
+        change(&mut state.options);
         self
     }
 
@@ -295,9 +296,9 @@ impl Cors {
     where
         F: Fn(&str, &RequestHead) -> bool + Send + Sync + 'static,
     {
-        let config = Arc::make_mut(&mut self.config);
-        config.compiled = OnceLock::new();
-        config.predicate = Some(Arc::new(predicate));
+        let state = Arc::make_mut(&mut self.state);
+        state.compiled = OnceLock::new();
+        state.predicate = Some(Arc::new(predicate));
         self
     }
 

@@ -36,7 +36,7 @@ where
     type Future = Ready<Result<Self::Transform, Self::InitError>>;
 
     fn new_transform(&self, service: S) -> Self::Future {
-        ready(match self.compiled() {
+        ready(match self.policies() {
             Ok(cors) => Ok(CorsMiddleware {
                 service,
                 // This worker's own copy: its response futures hold it without atomic
