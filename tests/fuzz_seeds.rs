@@ -24,6 +24,26 @@ fn encode(fields: &[&[u8]]) -> Vec<u8> {
     out
 }
 
+/// How the fuzz target reads a seed back (fuzz/fuzz_targets/decision.rs).
+fn decode(data: &[u8]) -> Vec<&[u8]> {
+    data.split(|&b| b == 0)
+        .map(|f| f.strip_suffix(&[0xff]).unwrap_or(f))
+        .collect()
+}
+
+#[test]
+fn the_fuzz_target_reads_each_field_back() {
+    for fields in [
+        &[&b"GET"[..], b"/api/x", b"https://app.example.com\xff"][..],
+        &[b"OPTIONS", b"/api/x", b"", b"PUT"],
+    ] {
+        let seed = encode(fields);
+        let decoded = decode(&seed);
+        assert_eq!(&decoded[..fields.len()], fields);
+        assert_eq!(decoded[fields.len()..], [b""], "only the end follows");
+    }
+}
+
 fn seeds() -> BTreeMap<String, Vec<u8>> {
     const APP: &[u8] = b"https://app.example.com";
     let mut seeds = BTreeMap::new();
