@@ -9,31 +9,10 @@ use actix_web::dev::RequestHead;
 use actix_web::http::header::HeaderValue;
 use regex::RegexSet;
 
-use super::pattern::OriginPattern;
+use super::pattern::{OriginPattern, PortRule};
 use super::remembered::{self, MatcherId};
 use super::syntax::{parse, HostKind, Origin, SyntaxError};
 use crate::fast_hash::FastHash;
-
-/// Which ports a pattern admits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum PortRule {
-    /// Only the scheme's default port (no port in the origin).
-    Default,
-    /// Exactly this port.
-    Exact(u16),
-    /// Any port, including none.
-    Any,
-}
-
-impl PortRule {
-    fn admits(self, port: Option<u16>) -> bool {
-        match self {
-            PortRule::Default => port.is_none(),
-            PortRule::Exact(p) => port == Some(p),
-            PortRule::Any => true,
-        }
-    }
-}
 
 /// One compiled `scheme://[*.]host[:port|:*]` pattern, stored under its host or suffix.
 #[derive(Debug, Clone)]

@@ -3,9 +3,29 @@
 //! the apex), any port (`http://localhost:*`), or both. What the errors mean to a user, and how
 //! to fix them, is `problems`'s business.
 
-use super::matcher::PortRule;
 use super::public_suffix::is_public_suffix;
 use super::syntax::{parse as parse_origin, HostKind, SyntaxError};
+
+/// Which ports a pattern admits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PortRule {
+    /// Only the scheme's default port (no port in the origin).
+    Default,
+    /// Exactly this port.
+    Exact(u16),
+    /// Any port, including none.
+    Any,
+}
+
+impl PortRule {
+    pub(super) fn admits(self, port: Option<u16>) -> bool {
+        match self {
+            PortRule::Default => port.is_none(),
+            PortRule::Exact(p) => port == Some(p),
+            PortRule::Any => true,
+        }
+    }
+}
 
 /// A valid `origins` entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
