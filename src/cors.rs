@@ -59,6 +59,9 @@ struct BuilderState {
     options: CorsOptions,
     predicate: Option<OriginPredicate>,
     compiled: OnceLock<Result<Arc<CompiledCors>, ConfigError>>,
+    /// Where the policy was written, for the start-up error: a route attribute's handler,
+    /// methods and path.
+    written_at: Option<Box<str>>,
 }
 
 /// The flask `@cross_origin()` counterpart: a [`Cors`] meant for a scope, a resource or a
@@ -130,6 +133,7 @@ impl Cors {
                 options,
                 predicate,
                 compiled: OnceLock::new(),
+                written_at: None,
             }),
         }
     }
@@ -185,6 +189,18 @@ impl Cors {
     /// ```
     pub fn options(&self) -> &CorsOptions {
         &self.state.options
+    }
+
+    /// A route attribute's policy, whose start-up error names where it was written.
+    pub(crate) fn for_route(options: CorsOptions, written_at: String) -> Cors {
+        let mut cors = Cors::new(options, None);
+        Arc::make_mut(&mut cors.state).written_at = Some(written_at.into());
+        cors
+    }
+
+    /// Where the policy was written, when a route attribute wrote it.
+    pub(crate) fn written_at(&self) -> Option<&str> {
+        self.state.written_at.as_deref()
     }
 
     /// Validates once (shared by all clones) and logs the start-up warnings then.

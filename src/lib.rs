@@ -93,9 +93,81 @@ mod origin;
 mod policy;
 mod problems;
 mod regex_lint;
+mod route;
 mod validate;
 
 pub use crate::cors::{cross_origin, Cors};
+pub use crate::route::MethodsOrPreflight;
+
+/// flask-cors's `@cross_origin()` on an actix-web route: written above the route macro
+/// (`#[get]`, `#[post]`, `#[put]`, `#[delete]`, `#[patch]`, `#[head]`, `#[route]`), the route
+/// answers its own CORS preflights with its own policy, with or without an App-level
+/// [`Cors`], and decides its actual requests too. Two routes on one path each answer the
+/// preflights for their own methods. The handler never runs for a preflight.
+///
+/// The arguments are flask-cors's option names (every [`CorsOptions`] field but `resources`)
+/// with literal values: a string or a list of strings, `true`/`false`, or a number of seconds.
+/// A misplaced attribute, an unknown option or a value of the wrong type is a compile error; a
+/// policy that [`Cors::try_build`] would refuse stops the server at start-up, with the
+/// [`ConfigError`] and the handler's name and path in the log.
+///
+/// ```
+/// use actix_cross_origin::cross_origin;
+/// use actix_web::{get, post, test, App, Responder};
+///
+/// #[cross_origin(origins = ["https://partner.example"], allow_headers = ["x-token"], max_age = 600)]
+/// #[get("/partner/feed")]
+/// async fn feed() -> impl Responder { "feed" }
+///
+/// #[cross_origin] // flask-cors's defaults, like @cross_origin()
+/// #[post("/upload")]
+/// async fn upload() -> impl Responder { "ok" }
+///
+/// # actix_rt::System::new().block_on(async {
+/// let app = test::init_service(App::new().service(feed).service(upload)).await;
+/// let preflight = test::TestRequest::default()
+///     .method(actix_web::http::Method::OPTIONS)
+///     .uri("/partner/feed")
+///     .insert_header(("Origin", "https://partner.example"))
+///     .insert_header(("Access-Control-Request-Method", "GET"))
+///     .insert_header(("Access-Control-Request-Headers", "x-token"))
+///     .to_request();
+/// let res = test::call_service(&app, preflight).await;
+/// assert_eq!(res.status(), 204);
+/// assert_eq!(res.headers().get("access-control-max-age").unwrap(), "600");
+/// # });
+/// ```
+#[cfg(feature = "macros")]
+pub use actix_cross_origin_macros::cross_origin;
+
+/// What the `#[cross_origin]` attribute's expansion calls; not part of the API.
+#[doc(hidden)]
+pub mod __private {
+    use actix_web::guard::{Guard, GuardContext};
+    use actix_web::http::Method;
+
+    use crate::{Cors, CorsOptions};
+
+    /// The policy of one route, named by its handler, methods and path for the start-up error.
+    pub fn route_policy(
+        options: CorsOptions,
+        handler: &str,
+        path: &str,
+        methods: &[Method],
+    ) -> Cors {
+        let methods: Vec<&str> = methods.iter().map(Method::as_str).collect();
+        Cors::for_route(
+            options,
+            format!("handler `{handler}` ({} {path})", methods.join(", ")),
+        )
+    }
+
+    /// The route's own method guard (without `OPTIONS`, so that a plain `OPTIONS` is answered
+    /// by the policy rather than by the handler).
+    pub fn methods_guard<const N: usize>(methods: [Method; N]) -> impl Guard {
+        move |ctx: &GuardContext<'_>| methods.contains(&ctx.head().method)
+    }
+}
 pub use crate::error::{ConfigError, ConfigProblem, ProblemKind};
 pub use crate::future::CorsFuture;
 pub use crate::middleware::CorsMiddleware;

@@ -13,9 +13,13 @@ use crate::headers::Escaped;
 
 pub(crate) const TARGET: &str = "actix_cross_origin";
 
-/// A `Cors` that actix starts with an invalid policy: the server does not start.
-pub(crate) fn invalid_policy(e: &ConfigError) {
-    log::error!(target: TARGET, "{e}");
+/// A `Cors` that actix starts with an invalid policy: the server does not start. A route
+/// attribute's policy says which handler and path it belongs to.
+pub(crate) fn invalid_policy(e: &ConfigError, written_at: Option<&str>) {
+    match written_at {
+        Some(place) => log::error!(target: TARGET, "the CORS policy of {place}: {e}"),
+        None => log::error!(target: TARGET, "{e}"),
+    }
 }
 
 /// The line for a refused preflight.

@@ -45,7 +45,7 @@ where
                 place: Place::register(),
             }),
             Err(e) => {
-                log_lines::invalid_policy(e);
+                log_lines::invalid_policy(e, self.written_at());
                 Err(())
             }
         })

@@ -1,0 +1,313 @@
+//! The `#[cross_origin]` route attribute of `actix-cross-origin`; use it through
+//! `actix_cross_origin::cross_origin`.
+//!
+//! Placed above an actix-web route macro (`#[get]`, `#[post]`, ..., `#[route]`), it takes over
+//! that macro's work: it registers the handler as actix would, but lets `OPTIONS` requests
+//! through the resource's method guard (a preflight only for the route's own methods), and
+//! wraps the resource in the route's own CORS policy, which answers the preflight before the
+//! handler could run. The options are flask-cors's names with literal values; they are
+//! validated, with every problem reported, when the server starts.
+#![forbid(unsafe_code)]
+
+use proc_macro::TokenStream;
+use proc_macro2::{Span, TokenStream as TokenStream2};
+use quote::{quote, ToTokens};
+use syn::parse::Parser;
+use syn::punctuated::Punctuated;
+use syn::{Attribute, Expr, ExprLit, ItemFn, Lit, LitStr, MetaNameValue, Token};
+
+/// The route macros the attribute goes above, with the method each one implies.
+const ROUTE_MACROS: &[(&str, Option<&str>)] = &[
+    ("get", Some("GET")),
+    ("post", Some("POST")),
+    ("put", Some("PUT")),
+    ("delete", Some("DELETE")),
+    ("patch", Some("PATCH")),
+    ("head", Some("HEAD")),
+    ("options", Some("OPTIONS")),
+    ("trace", Some("TRACE")),
+    ("connect", Some("CONNECT")),
+    ("route", None),
+];
+
+/// What an option's value must be.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A string or a list of strings (a string is split at commas).
+    List,
+    /// The same, for `origins`, which is optional.
+    OptionalList,
+    Bool,
+    Seconds,
+}
+
+/// Every `CorsOptions` key but `resources`.
+const OPTIONS: &[(&str, Kind)] = &[
+    ("origins", Kind::OptionalList),
+    ("origin_regexes", Kind::List),
+    ("methods", Kind::List),
+    ("allow_headers", Kind::List),
+    ("expose_headers", Kind::List),
+    ("supports_credentials", Kind::Bool),
+    ("max_age", Kind::Seconds),
+    ("send_wildcard", Kind::Bool),
+    ("vary_header", Kind::Bool),
+    ("always_send", Kind::Bool),
+    ("automatic_options", Kind::Bool),
+    ("allow_private_network", Kind::Bool),
+    ("dangerously_allow_insecure_origins", Kind::Bool),
+];
+
+/// flask-cors's `@cross_origin()` for an actix-web route: the route answers its own CORS
+/// preflights with its own policy. See `actix_cross_origin::cross_origin`.
+#[proc_macro_attribute]
+pub fn cross_origin(args: TokenStream, item: TokenStream) -> TokenStream {
+    match expand(args.into(), item.into()) {
+        Ok(tokens) => tokens.into(),
+        Err(e) => e.to_compile_error().into(),
+    }
+}
+
+fn expand(args: TokenStream2, item: TokenStream2) -> syn::Result<TokenStream2> {
+    let options = Punctuated::<MetaNameValue, Token![,]>::parse_terminated.parse2(args)?;
+    let options = options_code(&options)?;
+    let mut func: ItemFn = syn::parse2(item).map_err(|e| {
+        syn::Error::new(e.span(), "#[cross_origin] goes on a handler function, above its route macro such as #[get(\"/path\")]")
+    })?;
+    let route = take_route_attribute(&mut func)?;
+    Ok(register(func, route, options))
+}
+
+/// The route macro found on the handler, read as actix-web reads it.
+struct Route {
+    path: LitStr,
+    methods: Vec<String>,
+    name: Option<LitStr>,
+    guards: Vec<syn::Path>,
+    wraps: Vec<Expr>,
+}
+
+fn take_route_attribute(func: &mut ItemFn) -> syn::Result<Route> {
+    let is_route = |attr: &Attribute| {
+        let last = attr.path().segments.last().map(|s| s.ident.to_string());
+        ROUTE_MACROS
+            .iter()
+            .find(|(name, _)| Some(*name) == last.as_deref())
+            .map(|(_, method)| *method)
+    };
+    let found: Vec<usize> = (func.attrs.iter().enumerate())
+        .filter(|(_, a)| is_route(a).is_some())
+        .map(|(i, _)| i)
+        .collect();
+    let index = match found[..] {
+        [one] => one,
+        [] => {
+            return Err(syn::Error::new_spanned(
+                &func.sig.ident,
+                "#[cross_origin] must be written above the handler's route macro, such as #[get(\"/path\")] or #[route(\"/path\", method = \"GET\")]; below it, or without one, the route's preflights cannot be answered",
+            ))
+        }
+        _ => {
+            return Err(syn::Error::new_spanned(
+                &func.attrs[found[1]],
+                "#[cross_origin] takes one route macro per handler; write one #[route(\"/path\", method = \"GET\", method = \"POST\")] for several methods",
+            ))
+        }
+    };
+    let attr = func.attrs.remove(index);
+    let implied = is_route(&attr).flatten();
+    read_route(&attr, implied)
+}
+
+fn read_route(attr: &Attribute, implied: Option<&str>) -> syn::Result<Route> {
+    let parser = |input: syn::parse::ParseStream<'_>| {
+        let path: LitStr = input.parse()?;
+        let mut rest = Punctuated::<MetaNameValue, Token![,]>::new();
+        if input.parse::<Option<Token![,]>>()?.is_some() {
+            rest = Punctuated::parse_terminated(input)?;
+        }
+        Ok((path, rest))
+    };
+    let (path, args) = attr.parse_args_with(parser)?;
+    let mut route = Route {
+        path,
+        methods: implied.map(str::to_owned).into_iter().collect(),
+        name: None,
+        guards: Vec::new(),
+        wraps: Vec::new(),
+    };
+    for arg in args {
+        let key = arg
+            .path
+            .get_ident()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        let value = string_literal(&arg.value, &key)?;
+        match key.as_str() {
+            "name" => route.name = Some(value),
+            "guard" => route.guards.push(value.parse()?),
+            "wrap" => route.wraps.push(value.parse()?),
+            "method" if implied.is_none() => route.methods.push(value.value().to_uppercase()),
+            _ => {
+                return Err(syn::Error::new_spanned(
+                    &arg.path,
+                    "unknown route argument: the route macro takes name, guard, wrap (and method, for #[route])",
+                ))
+            }
+        }
+    }
+    if route.methods.is_empty() {
+        return Err(syn::Error::new_spanned(
+            attr,
+            "#[route] needs at least one method = \"...\"",
+        ));
+    }
+    Ok(route)
+}
+
+fn string_literal(value: &Expr, key: &str) -> syn::Result<LitStr> {
+    match value {
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(s), ..
+        }) => Ok(s.clone()),
+        other => Err(syn::Error::new_spanned(
+            other,
+            format!("{key} takes a string literal"),
+        )),
+    }
+}
+
+/// The code that builds the route's `CorsOptions` from the attribute's arguments.
+fn options_code(args: &Punctuated<MetaNameValue, Token![,]>) -> syn::Result<TokenStream2> {
+    let mut sets = Vec::with_capacity(args.len());
+    for arg in args {
+        let key = arg
+            .path
+            .get_ident()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        let Some(&(_, kind)) = OPTIONS.iter().find(|(name, _)| *name == key) else {
+            let known: Vec<&str> = OPTIONS.iter().map(|(name, _)| *name).collect();
+            return Err(syn::Error::new_spanned(
+                &arg.path,
+                format!(
+                    "unknown option `{key}`; the options are flask-cors's: {}",
+                    known.join(", ")
+                ),
+            ));
+        };
+        let field = syn::Ident::new(&key, Span::call_site());
+        let value = option_value(&arg.value, &key, kind)?;
+        sets.push(quote! { __options.#field = #value; });
+    }
+    Ok(quote! {{
+        let mut __options = ::actix_cross_origin::CorsOptions::default();
+        #(#sets)*
+        __options
+    }})
+}
+
+fn option_value(value: &Expr, key: &str, kind: Kind) -> syn::Result<TokenStream2> {
+    let error = |what: &str| syn::Error::new_spanned(value, format!("{key} takes {what}"));
+    let wrong = |what: &str| Err(error(what));
+    match kind {
+        Kind::Bool => match value {
+            Expr::Lit(ExprLit {
+                lit: Lit::Bool(b), ..
+            }) => Ok(b.to_token_stream()),
+            _ => wrong("true or false"),
+        },
+        Kind::Seconds => match value {
+            Expr::Lit(ExprLit {
+                lit: Lit::Int(n), ..
+            }) => {
+                let n: u64 = n.base10_parse()?;
+                Ok(quote! { ::core::option::Option::Some(#n) })
+            }
+            _ => wrong("a whole number of seconds, such as 600"),
+        },
+        Kind::List | Kind::OptionalList => {
+            let items = list_items(value).map_err(|()| {
+                error("a string or a list of strings, such as [\"https://app.example.com\"]")
+            })?;
+            let list = quote! { ::std::vec![#(::std::string::String::from(#items)),*] };
+            Ok(match kind {
+                Kind::OptionalList => quote! { ::core::option::Option::Some(#list) },
+                _ => list,
+            })
+        }
+    }
+}
+
+/// The strings of a list option: a list of string literals, or one string split at commas as
+/// `CorsOptions` reads one everywhere else.
+fn list_items(value: &Expr) -> Result<Vec<String>, ()> {
+    let literal = |e: &Expr| match e {
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(s), ..
+        }) => Ok(s.value()),
+        _ => Err(()),
+    };
+    match value {
+        Expr::Array(array) => array.elems.iter().map(literal).collect(),
+        single => Ok(literal(single)?
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()),
+    }
+}
+
+/// What actix's route macro would emit, with the route's policy and a guard that lets the
+/// route's own preflights reach it.
+fn register(mut func: ItemFn, route: Route, options: TokenStream2) -> TokenStream2 {
+    let name = func.sig.ident.clone();
+    let vis = func.vis.clone();
+    let docs: Vec<Attribute> = func
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .cloned()
+        .collect();
+    func.attrs.retain(|a| !a.path().is_ident("doc"));
+    let Route {
+        path,
+        methods,
+        name: resource_name,
+        guards,
+        wraps,
+    } = route;
+    let resource_name =
+        resource_name.unwrap_or_else(|| LitStr::new(&name.to_string(), name.span()));
+    let methods: Vec<TokenStream2> = methods
+        .iter()
+        .map(|m| quote! { ::actix_web::http::Method::from_bytes(#m.as_bytes()).expect("a method name") })
+        .collect();
+    let handler = name.to_string();
+    quote! {
+        #(#docs)*
+        #[allow(non_camel_case_types, missing_docs)]
+        #vis struct #name;
+
+        impl ::actix_web::dev::HttpServiceFactory for #name {
+            fn register(self, __config: &mut ::actix_web::dev::AppService) {
+                #func
+                let __methods = [#(#methods),*];
+                let __policy = ::actix_cross_origin::__private::route_policy(#options, #handler, #path, &__methods);
+                let __resource = ::actix_web::Resource::new(#path)
+                    .name(#resource_name)
+                    .guard(::actix_cross_origin::MethodsOrPreflight::new(__methods.clone()))
+                    #(.guard(::actix_web::guard::fn_guard(#guards)))*
+                    .route(
+                        ::actix_web::Route::new()
+                            .guard(::actix_cross_origin::__private::methods_guard(__methods))
+                            .to(#name),
+                    )
+                    #(.wrap(#wraps))*
+                    .wrap(__policy);
+                ::actix_web::dev::HttpServiceFactory::register(__resource, __config);
+            }
+        }
+    }
+}
