@@ -85,6 +85,8 @@ struct Route {
     name: Option<LitStr>,
     guards: Vec<syn::Path>,
     wraps: Vec<Expr>,
+    /// The route macro as the user named it: still referred to, so that its import is used.
+    macro_path: syn::Path,
 }
 
 fn take_route_attribute(func: &mut ItemFn) -> syn::Result<Route> {
@@ -135,6 +137,7 @@ fn read_route(attr: &Attribute, implied: Option<&str>) -> syn::Result<Route> {
         name: None,
         guards: Vec::new(),
         wraps: Vec::new(),
+        macro_path: attr.path().clone(),
     };
     for arg in args {
         let key = arg
@@ -277,6 +280,7 @@ fn register(mut func: ItemFn, route: Route, options: TokenStream2) -> TokenStrea
         name: resource_name,
         guards,
         wraps,
+        macro_path,
     } = route;
     let resource_name =
         resource_name.unwrap_or_else(|| LitStr::new(&name.to_string(), name.span()));
@@ -292,6 +296,10 @@ fn register(mut func: ItemFn, route: Route, options: TokenStream2) -> TokenStrea
 
         impl ::actix_web::dev::HttpServiceFactory for #name {
             fn register(self, __config: &mut ::actix_web::dev::AppService) {
+                // The route macro this attribute took over stays referred to, so that the
+                // user's import of it is not reported unused.
+                #[allow(unused_imports)]
+                use #macro_path as _;
                 #func
                 let __methods = [#(#methods),*];
                 let __policy = ::actix_cross_origin::__private::route_policy(#options, #handler, #path, &__methods);
