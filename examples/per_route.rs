@@ -1,22 +1,25 @@
 //! A policy on one route, like flask-cors's `@cross_origin()`: `cargo run --example per_route`.
 //!
-//! A route policy answers its own preflights only if OPTIONS reaches it. `#[route]` with
-//! `method = "OPTIONS"` among its methods, or `web::resource(..).wrap(..)`, does that;
-//! `#[get(wrap = ..)]` does not (its method guard hides OPTIONS), so prefer the forms below.
+//! `#[cross_origin]` above a route macro gives the route its own policy, which answers the
+//! route's preflights itself, under an App-wide policy that differs. Without macros,
+//! `MethodsOrPreflight` on a `web::resource` does the same.
 
-use actix_cross_origin::{cross_origin, Cors};
-use actix_web::{route, web, App, HttpResponse, HttpServer};
+use actix_cross_origin::{cross_origin, Cors, MethodsOrPreflight};
+use actix_web::http::Method;
+use actix_web::{get, put, web, App, HttpResponse, HttpServer, Responder};
 
-/// The route's policy: only the reporting site may call it, with PUT.
-#[route(
-    "/reports",
-    method = "GET",
-    method = "PUT",
-    method = "OPTIONS",
-    wrap = "cross_origin().origins([\"https://reports.example\"]).methods([\"GET\", \"PUT\"])"
-)]
-async fn reports() -> HttpResponse {
+/// Only the reporting site may read the reports.
+#[cross_origin(origins = ["https://reports.example"], max_age = 600)]
+#[get("/reports")]
+async fn reports() -> impl Responder {
     HttpResponse::Ok().body("reports")
+}
+
+/// ... and only it may replace them, sending its token.
+#[cross_origin(origins = ["https://reports.example"], allow_headers = ["x-token"])]
+#[put("/reports")]
+async fn replace_reports() -> impl Responder {
+    HttpResponse::Ok().body("replaced")
 }
 
 #[actix_web::main]
@@ -29,16 +32,18 @@ async fn main() -> std::io::Result<()> {
         .unwrap_or_else(|e| panic!("{e}"));
 
     println!("Per-route CORS on http://127.0.0.1:8080");
-    println!("  /reports  https://reports.example (the route's own policy, #[route] with OPTIONS)");
-    println!("  /orders   https://orders.example (web::resource(..).wrap(cross_origin()))");
+    println!("  /reports  https://reports.example (#[cross_origin] on #[get] and #[put])");
+    println!("  /orders   https://orders.example (web::resource with MethodsOrPreflight)");
     println!("  /items    http://localhost:3000 (App-wide policy)");
     println!("  curl -i -X OPTIONS http://127.0.0.1:8080/reports -H 'Origin: https://reports.example' -H 'Access-Control-Request-Method: PUT'");
 
     HttpServer::new(move || {
         App::new()
             .service(reports)
+            .service(replace_reports)
             .service(
                 web::resource("/orders")
+                    .guard(MethodsOrPreflight::new([Method::GET, Method::POST]))
                     .wrap(cross_origin().origins(["https://orders.example"]))
                     .route(web::get().to(|| async { "[]" }))
                     .route(web::post().to(|| async { "created" })),

@@ -62,9 +62,15 @@ const OPTIONS: &[(&str, Kind)] = &[
 /// preflights with its own policy. See `actix_cross_origin::cross_origin`.
 #[proc_macro_attribute]
 pub fn cross_origin(args: TokenStream, item: TokenStream) -> TokenStream {
-    match expand(args.into(), item.into()) {
+    let item = TokenStream2::from(item);
+    match expand(args.into(), item.clone()) {
         Ok(tokens) => tokens.into(),
-        Err(e) => e.to_compile_error().into(),
+        // The handler stays as written, so that the error is the only one reported.
+        Err(e) => {
+            let mut out = e.to_compile_error();
+            out.extend(item);
+            out.into()
+        }
     }
 }
 
@@ -183,31 +189,43 @@ fn string_literal(value: &Expr, key: &str) -> syn::Result<LitStr> {
 /// The code that builds the route's `CorsOptions` from the attribute's arguments.
 fn options_code(args: &Punctuated<MetaNameValue, Token![,]>) -> syn::Result<TokenStream2> {
     let mut sets = Vec::with_capacity(args.len());
+    // Every mistake at once, as `ConfigError` reports them.
+    let mut errors: Option<syn::Error> = None;
     for arg in args {
-        let key = arg
-            .path
-            .get_ident()
-            .map(ToString::to_string)
-            .unwrap_or_default();
-        let Some(&(_, kind)) = OPTIONS.iter().find(|(name, _)| *name == key) else {
-            let known: Vec<&str> = OPTIONS.iter().map(|(name, _)| *name).collect();
-            return Err(syn::Error::new_spanned(
-                &arg.path,
-                format!(
-                    "unknown option `{key}`; the options are flask-cors's: {}",
-                    known.join(", ")
-                ),
-            ));
-        };
-        let field = syn::Ident::new(&key, Span::call_site());
-        let value = option_value(&arg.value, &key, kind)?;
-        sets.push(quote! { __options.#field = #value; });
+        match option_setter(arg) {
+            Ok(set) => sets.push(set),
+            Err(e) => match &mut errors {
+                Some(all) => all.combine(e),
+                None => errors = Some(e),
+            },
+        }
+    }
+    if let Some(e) = errors {
+        return Err(e);
     }
     Ok(quote! {{
         let mut __options = ::actix_cross_origin::CorsOptions::default();
         #(#sets)*
         __options
     }})
+}
+
+/// `__options.<option> = <value>;` for one `option = value` argument.
+fn option_setter(arg: &MetaNameValue) -> syn::Result<TokenStream2> {
+    let key = (arg.path.get_ident())
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    let Some(&(_, kind)) = OPTIONS.iter().find(|(name, _)| *name == key) else {
+        let known: Vec<&str> = OPTIONS.iter().map(|(name, _)| *name).collect();
+        let message = format!(
+            "unknown option `{key}`; the options are flask-cors's: {}",
+            known.join(", ")
+        );
+        return Err(syn::Error::new_spanned(&arg.path, message));
+    };
+    let field = syn::Ident::new(&key, Span::call_site());
+    let value = option_value(&arg.value, &key, kind)?;
+    Ok(quote! { __options.#field = #value; })
 }
 
 fn option_value(value: &Expr, key: &str, kind: Kind) -> syn::Result<TokenStream2> {
