@@ -65,7 +65,9 @@ struct BuilderState {
 }
 
 /// The flask `@cross_origin()` counterpart: a [`Cors`] meant for a scope, a resource or a
-/// route, with the same options.
+/// route, with the same options. On a single route, the attribute of the same name
+/// (`#[cross_origin(...)]` above `#[get(...)]`) does the same and answers the route's
+/// preflights.
 ///
 /// ```
 /// use actix_cross_origin::cross_origin;

@@ -18,7 +18,7 @@ use std::time::Duration;
 use actix_cross_origin::{cross_origin, Cors, ResourceOptions};
 use actix_web::dev::Service;
 use actix_web::http::header;
-use actix_web::{route, web, App, HttpRequest, HttpResponse, HttpServer};
+use actix_web::{get, route, web, App, HttpRequest, HttpResponse, HttpServer};
 use browser::{run_page, ServerGuard, RUNNER_JS};
 use serde_json::{json, Value};
 
@@ -42,6 +42,13 @@ type Log = Arc<Mutex<Vec<Seen>>>;
 )]
 async fn route_item() -> &'static str {
     "route put"
+}
+
+/// flask-cors's `@cross_origin()` on a route, under an App-level policy that differs.
+#[cross_origin(origins = ["http://localhost:*"], allow_headers = ["x-token"])]
+#[get("/attr/item")]
+async fn attr_item() -> &'static str {
+    "attr get"
 }
 
 fn api_app_policy(origin_a: &str) -> Cors {
@@ -95,6 +102,7 @@ fn start_api(origin_a: String, log: Log) -> ServerGuard {
                         .route(web::put().to(|| async { "res put" })),
                 )
                 .service(route_item)
+                .service(attr_item)
                 .route(
                     "/api/data",
                     web::get().to(|| async {
@@ -538,10 +546,13 @@ fn inner_policies_decide_in_the_browser() {
         return;
     };
     let put = json!({"method": "PUT"});
+    // A GET with X-Token is preflighted: the #[cross_origin] route must answer it itself.
+    let token_get = json!({"method": "GET", "headers": {"X-Token": "t"}});
     let cases = json!([
         case("scope", "/partner/item", put.clone()),
         case("resource", "/res/item", put.clone()),
         case("route", "/route/item", put.clone()),
+        case("attribute", "/attr/item", token_get),
         case("outside", "/api/item", put),
     ]);
     let (a, console) = h.run(Page::A, cases.clone());
@@ -549,6 +560,7 @@ fn inner_policies_decide_in_the_browser() {
     c.blocked("scope");
     c.blocked("resource");
     c.blocked("route");
+    c.blocked("attribute");
     c.readable("outside", 200, Some("put ok"));
     c.finish();
 
@@ -557,6 +569,7 @@ fn inner_policies_decide_in_the_browser() {
     c.readable("scope", 200, Some("partner put"));
     c.readable("resource", 200, Some("res put"));
     c.readable("route", 200, Some("route put"));
+    c.readable("attribute", 200, Some("attr get"));
     c.blocked("outside");
     let origin_c = h.origin(&Page::C);
     for path in ["/partner/item", "/res/item", "/route/item"] {

@@ -8,6 +8,7 @@
 //! handler could run. The options are flask-cors's names with literal values; they are
 //! validated, with every problem reported, when the server starts.
 #![forbid(unsafe_code)]
+#![deny(missing_docs)]
 
 use proc_macro::TokenStream;
 use proc_macro2::{Span, TokenStream as TokenStream2};
