@@ -97,6 +97,12 @@ struct Route {
 }
 
 fn take_route_attribute(func: &mut ItemFn) -> syn::Result<Route> {
+    if let Some(routes) = func.attrs.iter().find(|a| a.path().is_ident("routes")) {
+        return Err(syn::Error::new_spanned(
+            routes,
+            "#[cross_origin] does not take #[routes]: give each route a handler of its own, each with its #[cross_origin]",
+        ));
+    }
     let is_route = |attr: &Attribute| {
         let last = attr.path().segments.last().map(|s| s.ident.to_string());
         ROUTE_MACROS
