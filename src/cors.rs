@@ -6,9 +6,11 @@ use std::sync::{Arc, OnceLock};
 use actix_web::dev::RequestHead;
 
 use crate::error::ConfigError;
+use crate::log_lines;
 use crate::options::{CorsOptions, ResourceOptions};
 use crate::origin::OriginPredicate;
 use crate::policy::CompiledCors;
+use crate::reconfigure::{self, Live, Snapshot};
 use crate::validate;
 
 /// The CORS middleware and its builder; the counterpart of flask-cors's `CORS(app)`.
@@ -58,7 +60,9 @@ pub struct Cors {
 struct BuilderState {
     options: CorsOptions,
     predicate: Option<OriginPredicate>,
-    compiled: OnceLock<Result<Arc<CompiledCors>, ConfigError>>,
+    /// The policies in force, validated once and shared by every clone; changed by
+    /// [`Cors::reconfigure`].
+    compiled: OnceLock<Result<Arc<Live>, ConfigError>>,
     /// Where the policy was written, for the start-up error: a route attribute's handler,
     /// methods and path.
     written_at: Option<Box<str>>,
@@ -93,7 +97,7 @@ impl Default for Cors {
 impl fmt::Debug for Cors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Cors")
-            .field("options", &self.state.options)
+            .field("options", &self.options())
             .field("allow_origin_fn", &self.state.predicate.is_some())
             .finish()
     }
@@ -175,13 +179,15 @@ impl Cors {
     /// assert_eq!(err.problems().len(), 2);
     /// ```
     pub fn try_build(self) -> Result<Cors, ConfigError> {
-        match self.policies() {
+        match self.live() {
             Ok(_) => Ok(self),
             Err(e) => Err(e.clone()),
         }
     }
 
-    /// The options this `Cors` was built from.
+    /// The options now in force: the ones it was built from, or the last ones
+    /// [`reconfigure`](Cors::reconfigure) accepted. `cors.reconfigure(cors.options())` changes
+    /// nothing.
     ///
     /// ```
     /// use actix_cross_origin::Cors;
@@ -189,8 +195,61 @@ impl Cors {
     /// let cors = Cors::default().max_age(600);
     /// assert_eq!(cors.options().max_age, Some(600));
     /// ```
-    pub fn options(&self) -> &CorsOptions {
-        &self.state.options
+    pub fn options(&self) -> CorsOptions {
+        match self.state.compiled.get() {
+            Some(Ok(live)) => live.snapshot().options.clone(),
+            _ => self.state.options.clone(),
+        }
+    }
+
+    /// Changes the policy while the server runs: validates `options` fully, and on success
+    /// every clone of this `Cors`, on every worker, decides the requests that start after the
+    /// call by the new policy; requests already in flight finish under the one they started
+    /// with. On error nothing changes. A `Cors` built with
+    /// [`allow_origin_fn`](Cors::allow_origin_fn) keeps its predicate; `resources` are replaced
+    /// with the rest.
+    ///
+    /// Each worker takes the new policy at its next request; no request takes a lock or
+    /// allocates but that first one. Each change logs one `info` line (which options changed,
+    /// with counts, never the origins themselves); a refused one logs its [`ConfigError`].
+    ///
+    /// ```
+    /// use actix_cross_origin::Cors;
+    /// use actix_web::{test, web, App};
+    ///
+    /// # actix_rt::System::new().block_on(async {
+    /// let cors = Cors::default().origins(["https://a.example"]).try_build().unwrap();
+    /// let app = test::init_service(App::new().wrap(cors.clone()).route("/", web::get().to(|| async { "ok" }))).await;
+    /// let from_b = || test::TestRequest::get().uri("/").insert_header(("Origin", "https://b.example")).to_request();
+    /// let res = test::call_service(&app, from_b()).await;
+    /// assert!(res.headers().get("access-control-allow-origin").is_none());
+    ///
+    /// let mut options = cors.options();
+    /// options.origins.as_mut().unwrap().push("https://b.example".into());
+    /// cors.reconfigure(options).unwrap();
+    /// let res = test::call_service(&app, from_b()).await;
+    /// assert_eq!(res.headers().get("access-control-allow-origin").unwrap(), "https://b.example");
+    ///
+    /// let mut bad = cors.options();
+    /// bad.supports_credentials = true;
+    /// bad.origins = None;
+    /// assert!(cors.reconfigure(bad).is_err());
+    /// assert_eq!(cors.options().origins.unwrap().len(), 2, "nothing changed");
+    /// # });
+    /// ```
+    pub fn reconfigure(&self, options: CorsOptions) -> Result<(), ConfigError> {
+        let live = self.live().as_ref().map_err(Clone::clone)?;
+        let snapshot = match self.validate(&options) {
+            Ok(policies) => Snapshot { options, policies },
+            Err(e) => {
+                log_lines::reconfiguration_refused(&e);
+                return Err(e);
+            }
+        };
+        let changes = reconfigure::changes(&live.snapshot().options, &snapshot.options);
+        let (_, generation) = live.replace(snapshot);
+        log_lines::reconfigured(generation, &changes);
+        Ok(())
     }
 
     /// A route attribute's policy, whose start-up error names where it was written.
@@ -205,20 +264,31 @@ impl Cors {
         self.state.written_at.as_deref()
     }
 
-    /// Validates once (shared by all clones) and logs the start-up warnings then.
-    pub(crate) fn policies(&self) -> &Result<Arc<CompiledCors>, ConfigError> {
+    /// The policies in force: validated once (shared by all clones), with the start-up
+    /// warnings logged then.
+    pub(crate) fn live(&self) -> &Result<Arc<Live>, ConfigError> {
         self.state.compiled.get_or_init(|| {
-            let compiled = validate::compile(&self.state.options, self.state.predicate.as_ref())?;
-            for warning in &compiled.warnings {
-                log::warn!(target: "actix_cross_origin", "{warning}");
-            }
-            Ok(Arc::new(compiled.cors))
+            let options = self.state.options.clone();
+            let policies = self.validate(&options)?;
+            Ok(Arc::new(Live::new(Snapshot { options, policies })))
         })
     }
 
-    /// Changes the options; a changed `Cors` is validated anew.
+    /// Validates `options` with this `Cors`'s predicate, logging the warnings.
+    fn validate(&self, options: &CorsOptions) -> Result<CompiledCors, ConfigError> {
+        let validated = validate::compile(options, self.state.predicate.as_ref())?;
+        for warning in &validated.warnings {
+            log_lines::warning(warning);
+        }
+        Ok(validated.cors)
+    }
+
+    /// Changes the options (starting from those in force); a changed `Cors` is a new policy,
+    /// validated anew and no longer changed with the clones it came from.
     fn edit(mut self, change: impl FnOnce(&mut CorsOptions)) -> Self {
+        let options = self.options();
         let state = Arc::make_mut(&mut self.state);
+        state.options = options;
         state.compiled = OnceLock::new();
         change(&mut state.options);
         self

@@ -92,6 +92,7 @@ mod options;
 mod origin;
 mod policy;
 mod problems;
+mod reconfigure;
 mod regex_lint;
 mod route;
 mod validate;

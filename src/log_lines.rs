@@ -22,6 +22,26 @@ pub(crate) fn invalid_policy(e: &ConfigError, written_at: Option<&str>) {
     }
 }
 
+/// A risky but valid setting, when a policy is validated.
+pub(crate) fn warning(text: &str) {
+    log::warn!(target: TARGET, "{text}");
+}
+
+/// A policy changed at runtime.
+pub(crate) fn reconfigured(generation: u64, changes: &[String]) {
+    let what = if changes.is_empty() {
+        "nothing".to_owned()
+    } else {
+        changes.join(", ")
+    };
+    log::info!(target: TARGET, "CORS policy changed (change {generation}): {what}");
+}
+
+/// A runtime change refused: the policy in force stays.
+pub(crate) fn reconfiguration_refused(e: &ConfigError) {
+    log::error!(target: TARGET, "CORS policy change refused, the policy in force stays: {e}");
+}
+
 /// The line for a refused preflight.
 struct RefusedPreflight<'a>(&'a Refusal<'a>, &'a str);
 

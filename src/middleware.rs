@@ -6,6 +6,7 @@
 
 use std::future::{ready, Ready};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use actix_service::{Service, Transform};
 use actix_web::body::{EitherBody, MessageBody};
@@ -23,6 +24,7 @@ use crate::future::CorsFuture;
 use crate::log_lines;
 use crate::nesting::{Nesting, Place};
 use crate::policy::{CompiledCors, Policy, PolicyIndex};
+use crate::reconfigure::WorkerCopy;
 
 impl<S, B> Transform<S, ServiceRequest> for Cors
 where
@@ -36,12 +38,12 @@ where
     type Future = Ready<Result<Self::Transform, Self::InitError>>;
 
     fn new_transform(&self, service: S) -> Self::Future {
-        ready(match self.policies() {
-            Ok(cors) => Ok(CorsMiddleware {
+        ready(match self.live() {
+            Ok(live) => Ok(CorsMiddleware {
                 service,
                 // This worker's own copy: its response futures hold it without atomic
                 // reference counts, which workers would otherwise contend for.
-                cors: Rc::new(CompiledCors::clone(cors)),
+                policies: WorkerCopy::new(Arc::clone(live)),
                 place: Place::register(),
             }),
             Err(e) => {
@@ -67,16 +69,16 @@ where
 /// ```
 pub struct CorsMiddleware<S> {
     service: S,
-    /// The compiled policies, this worker's own copy, so that a response future can hold them
+    /// The policies in force, this worker's own copy, so that a response future can hold them
     /// without an atomic increment.
-    cors: Rc<CompiledCors>,
+    policies: WorkerCopy,
     place: Rc<Place>,
 }
 
 impl<S> std::fmt::Debug for CorsMiddleware<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CorsMiddleware")
-            .field("cors", &self.cors)
+            .field("policies", &self.policies)
             .field("place", &self.place)
             .finish_non_exhaustive()
     }
@@ -95,7 +97,9 @@ where
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
         let nesting = self.place.on_request(req.request());
-        let Some((index, policy)) = self.cors.policy_for(req.match_info().as_str()) else {
+        // The policies this request is decided by, whole, even if they change meanwhile.
+        let cors = self.policies.current();
+        let Some((index, policy)) = cors.policy_for(req.match_info().as_str()) else {
             // No policy governs this path: leave the request and its response alone.
             return CorsFuture::pass(self.service.call(req), None, nesting);
         };
@@ -107,11 +111,11 @@ where
                 self.answer_preflight(preflight_response(policy, &result), req, onward, nesting)
             }
             Decision::Preflight(result) => {
-                let headers = self.hand_preflight(&req, index, result);
+                let headers = self.hand_preflight(&req, handle(&cors, index), result);
                 CorsFuture::pass(self.service.call(req), headers, nesting)
             }
             Decision::Actual(actual) => {
-                let headers = self.forward_actual(&req, index, policy, actual, nesting);
+                let headers = self.forward_actual(&req, (&cors, index), policy, actual, nesting);
                 CorsFuture::pass(self.service.call(req), Some(headers), nesting)
             }
         }
@@ -175,14 +179,14 @@ where
     fn hand_preflight(
         &self,
         req: &ServiceRequest,
-        index: PolicyIndex,
+        handle: PolicyHandle,
         result: Result<PreflightGrant<'_>, Refusal<'_>>,
     ) -> Option<ActualHeaders> {
         self.place.saw_preflight();
         if let Err(refusal) = &result {
             log_lines::refused_preflight(req, refusal);
         }
-        ActualHeaders::for_handed_preflight(self.handle(index), &result)
+        ActualHeaders::for_handed_preflight(handle, &result)
     }
 
     /// An actual request (Fetch §3.2.3) always reaches the handler, since CORS decides who may
@@ -191,7 +195,7 @@ where
     fn forward_actual(
         &self,
         req: &ServiceRequest,
-        index: PolicyIndex,
+        (cors, index): (&Rc<CompiledCors>, PolicyIndex),
         policy: &Policy,
         actual: Actual<'_>,
         nesting: Nesting,
@@ -207,7 +211,7 @@ where
             actual.automatic_options || (allow_origin.is_some() && policy.expose_headers.is_some());
         ActualHeaders {
             allow_origin: allow_origin.map(AllowOrigin::to_value),
-            policy: needs_policy.then(|| self.handle(index)),
+            policy: needs_policy.then(|| handle(cors, index)),
             credentials: policy.credentials,
             vary: policy.vary,
             automatic_options: actual.automatic_options,
@@ -225,11 +229,12 @@ where
             log_lines::preflights_unreachable(req);
         }
     }
+}
 
-    fn handle(&self, index: PolicyIndex) -> PolicyHandle {
-        PolicyHandle {
-            cors: Rc::clone(&self.cors),
-            index,
-        }
+/// A response future's way back to the policies its request was decided by.
+fn handle(cors: &Rc<CompiledCors>, index: PolicyIndex) -> PolicyHandle {
+    PolicyHandle {
+        cors: Rc::clone(cors),
+        index,
     }
 }
