@@ -244,3 +244,32 @@ async fn nested_policies_add_no_allocation_either() {
         assert!(with <= without, "{name}: {with} > {without}");
     }
 }
+
+#[actix_rt::test]
+async fn a_reconfigured_cors_adds_no_allocation_either() {
+    let cors = Cors::default()
+        .origins(["https://app.example.com"])
+        .try_build()
+        .unwrap();
+    let app = app(cors.clone()).await;
+    let bare = bare_app().await;
+    let from = |origin: &'static str| move || request(Method::GET, &[("origin", origin)]);
+    // Changed before and while the App runs: after each worker's first request under the new
+    // policy (which copies it), requests allocate no more than without the middleware.
+    for origins in [
+        &["https://b.example"][..],
+        &["https://b.example", "https://c.example"],
+    ] {
+        let mut options = cors.options();
+        options.origins = Some(origins.iter().map(|o| o.to_string()).collect());
+        cors.reconfigure(options).unwrap();
+        let with = per_call(&app, from("https://b.example")).await;
+        let without = per_call(&bare, from("https://b.example")).await;
+        assert!(with <= without, "reconfigured: {with} > {without}");
+        let res = support::call(&app, from("https://b.example")()).await;
+        assert_eq!(
+            res.headers().get("access-control-allow-origin").unwrap(),
+            "https://b.example"
+        );
+    }
+}
