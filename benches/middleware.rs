@@ -406,7 +406,15 @@ async fn floor_for(case: &Case) -> floor::Floor {
 fn profile(index: usize) {
     actix_web::rt::System::new().block_on(async {
         let case = cases().into_iter().nth(index).expect("a case number");
-        let app = subject!(ours(case.policy));
+        let cors = ours(case.policy);
+        let app = subject!(cors.clone());
+        if std::env::var_os("CORS_PROFILE_RECONFIGURED").is_some() {
+            // Changed once while the App runs (to the same options): every request then also
+            // pays what a reconfigurable policy costs after a change.
+            cors.reconfigure(cors.options())
+                .expect("the same valid options");
+            drop(call(&app, case.req.build().to_request()));
+        }
         if std::env::var_os("CORS_PROFILE_SIZES").is_some() {
             let bare = test::init_service(App::new().route("/items", web::get().to(items))).await;
             let f1 = bare.call(case.req.build().to_request());

@@ -5,6 +5,7 @@
 //! per-scope one; with `bare`, with no middleware at all; with `actix-cors`, with the same
 //! policies in actix-cors, for comparison; with `bare-headers`, with no middleware but a
 //! handler that writes the same CORS header fields itself. `GET /__rss` answers its resident memory in kB.
+//! With `RECONFIGURE_MS=<n>` in the environment, the App-wide policy changes every n ms.
 
 use actix_cross_origin::{cross_origin, Cors};
 use actix_web::{web, App, HttpResponse, HttpServer};
@@ -68,6 +69,9 @@ async fn main() -> std::io::Result<()> {
         .methods(["GET", "PUT"])
         .try_build()
         .unwrap_or_else(|e| panic!("{e}"));
+    if let Ok(ms) = std::env::var("RECONFIGURE_MS") {
+        reconfigure_forever(app_wide.clone(), ms.parse().unwrap_or(100));
+    }
 
     // Two separate apps, so that the bare one carries no trace of the middleware at all.
     let server = if mode == "actix-cors" {
@@ -102,6 +106,24 @@ async fn main() -> std::io::Result<()> {
         .run()
     };
     server.await
+}
+
+/// With `RECONFIGURE_MS=<n>`, switches the App-wide policy every n ms between its own options
+/// and the same with one more origin, for as long as the server runs (the soak script's
+/// reconfiguration mode).
+fn reconfigure_forever(cors: Cors, every_ms: u64) {
+    let base = cors.options();
+    let mut more = base.clone();
+    more.origins
+        .get_or_insert_with(Vec::new)
+        .push("https://added-at-runtime.example".into());
+    std::thread::spawn(move || {
+        for i in 0u64.. {
+            std::thread::sleep(std::time::Duration::from_millis(every_ms));
+            let next = if i % 2 == 0 { &more } else { &base };
+            cors.reconfigure(next.clone()).expect("valid policies");
+        }
+    });
 }
 
 /// The API: the same routes with or without the policies.

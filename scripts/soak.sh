@@ -6,6 +6,8 @@
 # after them, since the allocator's footprint moves by several percent from round to round
 # without growing.
 # usage: scripts/soak.sh [seconds, default 60] [connections, default 32] [memory tolerance %, default 10]
+# With RECONFIGURE_MS=<n> in the environment, the server changes its App-wide policy every n ms
+# during the run (Cors::reconfigure), and the same checks apply.
 # Needs wrk (apt-get install -y wrk). Every run is bounded by its duration; the server is
 # stopped on exit.
 set -euo pipefail
@@ -37,7 +39,7 @@ rate=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
 read -r _ total _ fivexx _ connect _ read_e _ write_e _ timeout _ non2xx <<<"$line"
 dropped=$((connect + read_e + write_e + timeout))
 growth=$(awk -v a="$after" -v w="$warm" 'BEGIN {printf "%.1f", (a - w) * 100 / w}')
-echo "soak ${secs}s, $conns connections: $total requests ($rate/s), 5xx $fivexx, dropped connections $dropped, non-2xx (refusals, 404s) $non2xx"
+echo "soak ${secs}s, $conns connections${RECONFIGURE_MS:+, policy changed every ${RECONFIGURE_MS} ms}: $total requests ($rate/s), 5xx $fivexx, dropped connections $dropped, non-2xx (refusals, 404s) $non2xx"
 echo "resident memory: $warm kB after warm-up (rounds:$samples kB), $after kB after the run ($growth%)"
 fail=0
 [ "$fivexx" -eq 0 ] || { echo "FAIL: server errors"; fail=1; }
