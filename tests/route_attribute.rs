@@ -94,15 +94,7 @@ async fn tenant() -> impl Responder {
 }
 
 /// Every route above.
-fn with_routes<T>(app: App<T>) -> App<T>
-where
-    T: actix_web::dev::ServiceFactory<
-        actix_web::dev::ServiceRequest,
-        Config = (),
-        Error = actix_web::Error,
-        InitError = (),
-    >,
-{
+fn with_routes<T: AppEntry>(app: App<T>) -> App<T> {
     app.service(feed)
         .service(upload)
         .service(put_route)

@@ -44,6 +44,26 @@ pub async fn require_token(
     }
 }
 
+/// What an `App` under construction wraps, for functions that add routes to any App.
+pub trait AppEntry:
+    actix_web::dev::ServiceFactory<
+    actix_web::dev::ServiceRequest,
+    Config = (),
+    Error = Error,
+    InitError = (),
+>
+{
+}
+impl<T> AppEntry for T where
+    T: actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Error = Error,
+        InitError = (),
+    >
+{
+}
+
 /// A real `App` and its routing, as a service: what every helper below calls.
 pub trait TestApp<B>: Service<Request, Response = ServiceResponse<B>, Error = Error> {}
 impl<S, B> TestApp<B> for S where S: Service<Request, Response = ServiceResponse<B>, Error = Error> {}
@@ -75,15 +95,7 @@ pub async fn call_rendered<B: MessageBody + 'static>(
 
 /// The routes of the test API: handlers that count their calls, error and status routes, a
 /// route with its own OPTIONS handler, and a scope behind an authentication middleware.
-pub fn routes<T>(app: App<T>, hits: &Hits) -> App<T>
-where
-    T: actix_web::dev::ServiceFactory<
-        actix_web::dev::ServiceRequest,
-        Config = (),
-        Error = Error,
-        InitError = (),
-    >,
-{
+pub fn routes<T: AppEntry>(app: App<T>, hits: &Hits) -> App<T> {
     let h = || hits.clone();
     let (h1, h2, h3, h4) = (h(), h(), h(), h());
     app.route(
