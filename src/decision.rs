@@ -200,15 +200,14 @@ pub(crate) fn decide<'a>(policy: &'a Policy, req: &RequestView<'a>) -> Decision<
         return Decision::Preflight(preflight(policy, req));
     }
     let automatic_options = *req.method == Method::OPTIONS && policy.automatic_options.is_some();
-    let (allow_origin, refusal) = if policy.same_answer_for_every_origin() {
-        // `*` for every request, whatever its Origin: the answer is the same for everyone, so
-        // no cache can be poisoned by a request with a strange Origin.
-        let send = policy.always_send || !req.origin.is_empty();
-        (send.then_some(AllowOrigin::Any), None)
-    } else if req.origin.is_empty() {
+    let (allow_origin, refusal) = if req.origin.is_empty() {
         // Not a CORS request. flask-cors's always_send: only a value that does not depend on
         // the origin can be sent.
         (without_origin(policy), None)
+    } else if policy.same_answer_for_every_origin() {
+        // `*` for every request, whatever its Origin: the answer is the same for everyone, so
+        // no cache can be poisoned by a request with a strange Origin.
+        (Some(AllowOrigin::Any), None)
     } else {
         match check_origin(policy, req) {
             Ok(allow) => (Some(allow), None),

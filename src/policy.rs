@@ -22,8 +22,6 @@ pub(crate) struct Policy {
     pub(crate) vary: bool,
     /// What a request without an `Origin` is answered (flask-cors's `always_send`).
     pub(crate) without_origin: Option<WithoutOrigin>,
-    /// Whether an answer of `*` to every request is sent also without an `Origin`.
-    pub(crate) always_send: bool,
     /// `automatic_options`: the `Allow` value of automatic `OPTIONS` answers when it is on.
     pub(crate) automatic_options: Option<HeaderValue>,
     pub(crate) private_network: bool,

@@ -140,7 +140,6 @@ fn compile_policy(
         expose_headers,
         max_age,
         vary: o.vary_header && depends_on_origin,
-        always_send: o.always_send,
         automatic_options: o.automatic_options.then_some(allow),
         private_network: o.allow_private_network,
     })
