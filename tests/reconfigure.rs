@@ -231,6 +231,36 @@ async fn a_change_logs_what_changed_and_a_refused_one_its_error() {
     );
 }
 
+#[actix_rt::test]
+async fn a_predicate_keeps_deciding_after_a_change() {
+    let cors = Cors::default()
+        .allow_origin_fn(|origin, _| origin.ends_with(".partner.example"))
+        .origins(["https://app.example"])
+        .try_build()
+        .unwrap();
+    let app = actix_web::test::init_service(
+        App::new()
+            .wrap(cors.clone())
+            .route("/items", web::get().to(|| async { "items" })),
+    )
+    .await;
+    let mut options = cors.options();
+    options.max_age = Some(60);
+    cors.reconfigure(options).unwrap();
+    for (origin, granted) in [
+        ("https://a.partner.example", true),
+        ("https://app.example", true),
+        ("https://evil.example", false),
+    ] {
+        let req = actix_web::test::TestRequest::get()
+            .uri("/items")
+            .insert_header(("Origin", origin));
+        let res = support::call(&app, req).await;
+        let allow = res.headers().get("access-control-allow-origin");
+        assert_eq!(allow.is_some(), granted, "{origin}");
+    }
+}
+
 #[test]
 fn a_predicate_and_the_clones_follow_every_change() {
     let cors = Cors::default()
