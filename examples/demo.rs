@@ -6,7 +6,8 @@
 //! refusals, the reason the API logged.
 //!
 //! `cargo run --example demo -- --check` runs the same page in headless Chromium, prints the
-//! rows, and exits with 1 unless every outcome is the expected one.
+//! rows, and exits with 1 unless every outcome is the expected one. `--browser firefox`,
+//! `--browser webkit` or `--browser all` runs it in another engine, or in all three in turn.
 
 #[path = "support/browser.rs"]
 mod browser;
@@ -72,7 +73,6 @@ const PAGE: &str = r#"<!doctype html>
  body { font: 15px system-ui, sans-serif; margin: 2em; color: #222 }
  table { border-collapse: collapse } td, th { padding: .4em .8em; border-bottom: 1px solid #ddd; text-align: left; vertical-align: top }
  .pass { color: #0a6b2d } .fail { color: #b00020 } code { background: #f4f4f4; padding: 0 .2em }
- #results { display: none }
 </style></head>
 <body>
 <h1>actix-cross-origin demo</h1>
@@ -80,7 +80,6 @@ const PAGE: &str = r#"<!doctype html>
 The API allows this origin for <code>/api/*</code> (GET, POST, PUT; headers Content-Type and X-Token;
 credentials), and only <code>https://partner.example</code> for <code>/partner/*</code>.</p>
 <table><thead><tr><th>call</th><th>expected</th><th>outcome</th><th>reason</th></tr></thead><tbody id="rows"></tbody></table>
-<pre id="results"></pre>
 <script>
 {{RUNNER_JS}}
 const api = "{{API}}";
@@ -112,7 +111,7 @@ const cases = [
     }
     rows.appendChild(tr);
   }
-  publish(out);
+  await postResults(out);
 })();
 </script></body></html>"#;
 
@@ -122,7 +121,9 @@ fn page() -> String {
         .replace("{{API}}", API)
 }
 
-fn start_servers() -> (browser::ServerGuard, browser::ServerGuard) {
+/// The API on 8080 and the front end on 8081; the front end also takes the page's results
+/// for `--check` into `inbox`.
+fn start_servers(inbox: browser::Inbox) -> (browser::ServerGuard, browser::ServerGuard) {
     let api = browser::ServerGuard::start(|| {
         let cors = Cors::default()
             .origins([FRONT_END])
@@ -153,16 +154,19 @@ fn start_servers() -> (browser::ServerGuard, browser::ServerGuard) {
         let addr = server.addrs()[0];
         Ok((server.run(), addr))
     });
-    let front = browser::ServerGuard::start(|| {
-        let server = HttpServer::new(|| {
-            App::new().route(
-                "/",
-                web::get().to(|| async {
-                    HttpResponse::Ok()
-                        .content_type("text/html; charset=utf-8")
-                        .body(page())
-                }),
-            )
+    let front = browser::ServerGuard::start(move || {
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(web::Data::new(inbox.clone()))
+                .route("/__results", web::post().to(browser::Inbox::receive))
+                .route(
+                    "/",
+                    web::get().to(|| async {
+                        HttpResponse::Ok()
+                            .content_type("text/html; charset=utf-8")
+                            .body(page())
+                    }),
+                )
         })
         .bind(("127.0.0.1", 8081))?;
         let addr = server.addrs()[0];
@@ -171,28 +175,44 @@ fn start_servers() -> (browser::ServerGuard, browser::ServerGuard) {
     (api, front)
 }
 
-fn check() -> i32 {
-    let Some(chromium) = browser::chromium() else {
-        eprintln!("--check needs Chromium (install chromium, or set CHROMIUM)");
-        return 1;
-    };
-    let (_api, _front) = start_servers();
-    let run = match browser::run_page(&chromium, &format!("{FRONT_END}/"), Duration::from_secs(60))
-    {
-        Ok(run) => run,
+/// Runs the page in each engine asked for; prints one line a row; 1 unless all pass.
+fn check(args: &[String]) -> i32 {
+    let engines = match browser::engines_from_args(args) {
+        Ok(engines) => engines,
         Err(e) => {
-            eprintln!("{e}");
+            eprintln!("--check: {e}");
             return 1;
         }
     };
+    let inbox = browser::Inbox::default();
+    let (_api, _front) = start_servers(inbox.clone());
+    let mut failed = 0;
+    for (engine, binary) in engines {
+        println!("== {}", engine.name());
+        let url = format!("{FRONT_END}/");
+        let timeout = Duration::from_secs(60);
+        let options = browser::RunOptions::default();
+        match browser::open_page(engine, &binary, &url, &inbox, timeout, options) {
+            Ok(run) => failed += check_rows(&run),
+            Err(e) => {
+                eprintln!("{e}");
+                failed += 1;
+            }
+        }
+    }
+    i32::from(failed > 0)
+}
+
+/// Prints the page's rows; returns how many failed. A refusal must come with the reason the
+/// API logged.
+fn check_rows(run: &browser::PageRun) -> usize {
     let Some(rows) = run.results.as_object() else {
-        eprintln!("the page wrote no rows");
+        eprintln!("the page posted no rows");
         return 1;
     };
     let mut failed = 0;
     for (name, row) in rows {
         let pass = row["pass"] == serde_json::json!(true);
-        // A refusal must come with the reason the API logged.
         let explained =
             row["outcome"] != "refused" || !row["reason"].as_str().unwrap_or("").is_empty();
         if !(pass && explained) {
@@ -215,18 +235,19 @@ fn check() -> i32 {
         failed += 1;
     }
     if failed > 0 {
-        eprintln!("Chromium console:\n{}", run.console.join("\n"));
+        eprintln!("console:\n{}", run.console.join("\n"));
     }
-    i32::from(failed > 0)
+    failed
 }
 
 fn main() {
     log::set_logger(&LOGGER).expect("the only logger");
     log::set_max_level(log::LevelFilter::Debug);
-    if std::env::args().any(|a| a == "--check") {
-        std::process::exit(check());
+    let args: Vec<String> = std::env::args().collect();
+    if args.iter().any(|a| a == "--check") {
+        std::process::exit(check(&args));
     }
-    let (_api, _front) = start_servers();
+    let (_api, _front) = start_servers(browser::Inbox::default());
     println!("API on {API}, front end on {FRONT_END}");
     println!("Open {FRONT_END}/ in a browser; press Ctrl-C to stop.");
     loop {

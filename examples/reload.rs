@@ -7,8 +7,9 @@
 //! curl: browsers are refused) adds that origin to the file.
 //!
 //! `cargo run --features serde --example reload -- --check` runs a page from
-//! http://127.0.0.1:8091 in headless Chromium: its call to the API is refused, the origin is
-//! added through the admin route, and the same call is then allowed, without a restart.
+//! http://127.0.0.1:8091 in headless Chromium (`--browser firefox|webkit|all` for another engine
+//! or all three): its call to the API is refused, the origin is added through the admin route,
+//! and the same call is then allowed, without a restart.
 
 #[path = "support/browser.rs"]
 mod browser;
@@ -96,21 +97,24 @@ fn start_api(cors: Cors, store: PathBuf) -> browser::ServerGuard {
     })
 }
 
-fn start_front_end() -> browser::ServerGuard {
+fn start_front_end(inbox: browser::Inbox) -> browser::ServerGuard {
     let page = format!(
-        "<!doctype html><html><body><pre id=\"results\"></pre><script>{}\nrunCases([{{name: 'data', url: 'http://{API}/api/data'}}]).then(publish);</script></body></html>",
+        "<!doctype html><html><body><script>{}\nrunCases([{{name: 'data', url: 'http://{API}/api/data'}}]).then(postResults);</script></body></html>",
         browser::RUNNER_JS
     );
     browser::ServerGuard::start(move || {
         let server = HttpServer::new(move || {
             let page = page.clone();
-            App::new().route(
-                "/",
-                web::get().to(move || {
-                    let page = page.clone();
-                    async move { HttpResponse::Ok().content_type("text/html").body(page) }
-                }),
-            )
+            App::new()
+                .app_data(web::Data::new(inbox.clone()))
+                .route("/__results", web::post().to(browser::Inbox::receive))
+                .route(
+                    "/",
+                    web::get().to(move || {
+                        let page = page.clone();
+                        async move { HttpResponse::Ok().content_type("text/html").body(page) }
+                    }),
+                )
         })
         .workers(1)
         .bind(FRONT_END.trim_start_matches("http://"))?;
@@ -140,34 +144,56 @@ fn admin_add(origin: &str) -> Result<String, String> {
     Ok(answer.lines().next().unwrap_or_default().to_owned())
 }
 
-/// Whether the page could read the API's answer.
-fn page_reads(chromium: &Path) -> Result<bool, String> {
-    let run = browser::run_page(chromium, &format!("{FRONT_END}/"), Duration::from_secs(60))?;
+/// Whether the page could read the API's answer in `engine`.
+fn page_reads(
+    engine: browser::Engine,
+    binary: &Path,
+    inbox: &browser::Inbox,
+) -> Result<bool, String> {
+    let url = format!("{FRONT_END}/");
+    let timeout = Duration::from_secs(60);
+    let run = browser::open_page(engine, binary, &url, inbox, timeout, Default::default())?;
     let data = &run.results["data"];
     Ok(data["ok"] == true && data["body"] == "data")
 }
 
-fn check(store: PathBuf) -> Result<(), String> {
-    let chromium =
-        browser::chromium().ok_or("--check needs Chromium (install chromium, or set CHROMIUM)")?;
+/// Refused, added through the admin route, then allowed: in each engine asked for, each from a
+/// fresh store.
+fn check(store: PathBuf, args: &[String]) -> Result<(), String> {
+    let engines = browser::engines_from_args(args)?;
+    let inbox = browser::Inbox::default();
+    let _front = start_front_end(inbox.clone());
+    for (engine, binary) in engines {
+        println!("== {}", engine.name());
+        check_in(engine, &binary, &inbox, &store)?;
+    }
+    Ok(())
+}
+
+fn check_in(
+    engine: browser::Engine,
+    binary: &Path,
+    inbox: &browser::Inbox,
+    store: &Path,
+) -> Result<(), String> {
     std::fs::write(
-        &store,
+        store,
         r#"{"origins": ["https://app.example.com"], "max_age": 0}"#,
     )
     .map_err(|e| e.to_string())?;
-    let cors = Cors::from_options(read_store(&store)?).map_err(|e| e.to_string())?;
-    let (_api, _front) = (start_api(cors.clone(), store.clone()), start_front_end());
+    let cors = Cors::from_options(read_store(store)?).map_err(|e| e.to_string())?;
+    let _api = start_api(cors.clone(), store.to_owned());
 
     let step = |ok: bool, what: &str| {
         println!("{} {what}", if ok { "ok  " } else { "FAIL" });
         if ok {
             Ok(())
         } else {
-            Err(format!("failed: {what}"))
+            Err(format!("failed in {}: {what}", engine.name()))
         }
     };
     step(
-        !page_reads(&chromium)?,
+        !page_reads(engine, binary, inbox)?,
         "the page's origin is refused before it is added",
     )?;
     let status = admin_add(FRONT_END)?;
@@ -190,7 +216,7 @@ fn check(store: PathBuf) -> Result<(), String> {
         std::thread::sleep(Duration::from_millis(50));
     }
     step(
-        page_reads(&chromium)?,
+        page_reads(engine, binary, inbox)?,
         "the same call is allowed, without a restart",
     )
 }
@@ -205,7 +231,7 @@ fn main() {
         .map(PathBuf::from)
         .unwrap_or_else(|| std::env::temp_dir().join("reload-cors.json"));
     if args.iter().any(|a| a == "--check") {
-        if let Err(e) = check(store) {
+        if let Err(e) = check(store, &args) {
             eprintln!("{e}");
             std::process::exit(1);
         }
