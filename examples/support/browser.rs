@@ -112,6 +112,11 @@ impl Engine {
             .collect()
     }
 
+    /// Whether the engine can be switched to `RunOptions::strict_authorization`.
+    pub fn has_strict_authorization(self) -> bool {
+        self != Engine::WebKit
+    }
+
     /// The Debian packages that bring the engine.
     pub fn packages(self) -> &'static str {
         match self {
@@ -231,13 +236,6 @@ pub struct RunOptions {
     pub strict_authorization: bool,
 }
 
-impl Engine {
-    /// Whether the engine can be switched to `RunOptions::strict_authorization`.
-    pub fn has_strict_authorization(self) -> bool {
-        self != Engine::WebKit
-    }
-}
-
 /// What one page run produced.
 pub struct PageRun {
     /// The JSON object the page posted.
@@ -275,73 +273,18 @@ pub fn open_page(
     let dir = std::env::temp_dir().join(format!("actix-cross-origin-{}-{run}", engine.name()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("tmp")).map_err(|e| e.to_string())?;
-    let result = launch_and_wait(engine, binary, &url, &run, inbox, timeout, options, &dir);
+    let posted = Launched::start(engine, binary, &url, options, &dir)
+        .map(|mut launched| launched.wait_for(inbox, &run, timeout));
+    // Read after the browser is gone (`Launched` kills it when dropped).
+    let output = std::fs::read_to_string(dir.join("output.txt")).unwrap_or_default();
     let _ = std::fs::remove_dir_all(&dir);
-    result
-}
-
-#[allow(clippy::too_many_arguments)]
-fn launch_and_wait(
-    engine: Engine,
-    binary: &Path,
-    url: &str,
-    run: &str,
-    inbox: &Inbox,
-    timeout: Duration,
-    options: RunOptions,
-    dir: &Path,
-) -> Result<PageRun, String> {
-    let mut cmd = Command::new(binary);
-    // Killed browsers leave temporary folders behind: keep them in the run's own.
-    cmd.env("TMPDIR", dir.join("tmp")).env("HOME", dir);
-    let xvfb = match engine {
-        Engine::Chromium => {
-            chromium_args(&mut cmd, dir, options);
-            None
-        }
-        Engine::Firefox => {
-            firefox_args(&mut cmd, dir, options)?;
-            None
-        }
-        Engine::WebKit => {
-            let (server, display) = start_xvfb(dir)?;
-            cmd.arg("--enable-write-console-messages-to-stdout=true")
-                .env("DISPLAY", display);
-            Some(server)
-        }
-    };
-    let log_path = dir.join("output.txt");
-    let log = File::create(&log_path).map_err(|e| e.to_string())?;
-    let mut child = cmd
-        .arg(url)
-        .stdin(Stdio::null())
-        .stdout(log.try_clone().map_err(|e| e.to_string())?)
-        .stderr(log)
-        .process_group(0)
-        .spawn()
-        .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
-    let deadline = Instant::now() + timeout;
-    let posted = loop {
-        if let Some(body) = inbox.take(run) {
-            break Some(body);
-        }
-        if Instant::now() > deadline || matches!(child.try_wait(), Ok(Some(_))) {
-            break inbox.take(run);
-        }
-        thread::sleep(Duration::from_millis(20));
-    };
-    stop_group(&mut child);
-    if let Some(mut x) = xvfb {
-        stop_group(&mut x);
-    }
-    let output = std::fs::read_to_string(&log_path).unwrap_or_default();
     let console = output
         .lines()
         .filter(|l| l.contains("CORS") || l.contains("Access-Control") || l.contains("SECURITY"))
         // Chromium appends the page's URL, which repeats the whole query string.
         .map(|l| l.split("\", source: ").next().unwrap_or(l).to_owned())
         .collect();
-    let body = posted.ok_or_else(|| {
+    let body = posted?.ok_or_else(|| {
         let last: Vec<&str> = output.lines().rev().take(30).collect();
         format!(
             "{} posted no results for {url} within {timeout:?}; its last output:\n{}",
@@ -351,6 +294,85 @@ fn launch_and_wait(
     })?;
     let results = serde_json::from_str(&body).map_err(|e| format!("results: {e}: {body}"))?;
     Ok(PageRun { results, console })
+}
+
+/// A browser running on a page, and WebKit's X server; both process groups are killed when
+/// it is dropped, even on panic.
+struct Launched {
+    browser: Child,
+    xvfb: Option<Child>,
+}
+
+impl Launched {
+    /// Starts `engine` on `url`, with its profile, temporary files and output in `dir`.
+    fn start(
+        engine: Engine,
+        binary: &Path,
+        url: &str,
+        options: RunOptions,
+        dir: &Path,
+    ) -> Result<Launched, String> {
+        let mut cmd = Command::new(binary);
+        // Killed browsers leave temporary folders behind: keep them in the run's own.
+        cmd.env("TMPDIR", dir.join("tmp")).env("HOME", dir);
+        let xvfb = match engine {
+            Engine::Chromium => {
+                chromium_args(&mut cmd, dir, options);
+                None
+            }
+            Engine::Firefox => {
+                firefox_args(&mut cmd, dir, options)?;
+                None
+            }
+            Engine::WebKit => {
+                let (server, display) = start_xvfb(dir)?;
+                cmd.arg("--enable-write-console-messages-to-stdout=true")
+                    .env("DISPLAY", display);
+                Some(server)
+            }
+        };
+        let log = File::create(dir.join("output.txt")).map_err(|e| e.to_string())?;
+        let spawned = cmd
+            .arg(url)
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().map_err(|e| e.to_string())?)
+            .stderr(log)
+            .process_group(0)
+            .spawn();
+        match spawned {
+            Ok(browser) => Ok(Launched { browser, xvfb }),
+            Err(e) => {
+                if let Some(mut x) = xvfb {
+                    stop_group(&mut x);
+                }
+                Err(format!("cannot start {}: {e}", binary.display()))
+            }
+        }
+    }
+
+    /// What the page posted for `run`, once it arrives; `None` if the browser exits first or
+    /// `timeout` passes.
+    fn wait_for(&mut self, inbox: &Inbox, run: &str, timeout: Duration) -> Option<String> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(body) = inbox.take(run) {
+                return Some(body);
+            }
+            if Instant::now() > deadline || matches!(self.browser.try_wait(), Ok(Some(_))) {
+                return inbox.take(run);
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Launched {
+    fn drop(&mut self) {
+        stop_group(&mut self.browser);
+        if let Some(x) = &mut self.xvfb {
+            stop_group(x);
+        }
+    }
 }
 
 fn chromium_args(cmd: &mut Command, dir: &Path, options: RunOptions) {
