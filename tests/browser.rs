@@ -712,9 +712,13 @@ fn authorization_listed_and_under_star() {
         let bearer = json!({"headers": {"Authorization": "Bearer t"}});
         let mut control = case("literal_star", "/star/x", bearer.clone());
         control["url"] = json!(format!("http://127.0.0.1:{}/star/x", literal.port()));
+        let mut with_cookies = bearer.clone();
+        with_cookies["credentials"] = json!("include");
         let cases = json!([
             case("listed", "/auth-list/x", bearer.clone()),
             case("star", "/auth-star/x", bearer),
+            // With credentials a `*` in an answer is only a name, in every engine.
+            case("star_credentialed", "/auth-star/x", with_cookies),
             control,
         ]);
         let mut readings = vec![(RunOptions::default(), "default")];
@@ -732,6 +736,7 @@ fn authorization_listed_and_under_star() {
             // `authorization`, and `*` is answered with the names asked for.
             c.readable("listed", 200, Some("Bearer t"));
             c.readable("star", 200, Some("Bearer t"));
+            c.readable("star_credentialed", 200, Some("Bearer t"));
             // A literal `*` lets `Authorization` through by default in every engine, against
             // the Fetch standard, and not when the engine is switched to the standard.
             if reading == "strict" {
