@@ -156,17 +156,14 @@ fn start_servers(inbox: browser::Inbox) -> (browser::ServerGuard, browser::Serve
     });
     let front = browser::ServerGuard::start(move || {
         let server = HttpServer::new(move || {
-            App::new()
-                .app_data(web::Data::new(inbox.clone()))
-                .route("/__results", web::post().to(browser::Inbox::receive))
-                .route(
-                    "/",
-                    web::get().to(|| async {
-                        HttpResponse::Ok()
-                            .content_type("text/html; charset=utf-8")
-                            .body(page())
-                    }),
-                )
+            App::new().configure(|c| inbox.mount(c)).route(
+                "/",
+                web::get().to(|| async {
+                    HttpResponse::Ok()
+                        .content_type("text/html; charset=utf-8")
+                        .body(page())
+                }),
+            )
         })
         .bind(("127.0.0.1", 8081))?;
         let addr = server.addrs()[0];

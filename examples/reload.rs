@@ -105,16 +105,13 @@ fn start_front_end(inbox: browser::Inbox) -> browser::ServerGuard {
     browser::ServerGuard::start(move || {
         let server = HttpServer::new(move || {
             let page = page.clone();
-            App::new()
-                .app_data(web::Data::new(inbox.clone()))
-                .route("/__results", web::post().to(browser::Inbox::receive))
-                .route(
-                    "/",
-                    web::get().to(move || {
-                        let page = page.clone();
-                        async move { HttpResponse::Ok().content_type("text/html").body(page) }
-                    }),
-                )
+            App::new().configure(|c| inbox.mount(c)).route(
+                "/",
+                web::get().to(move || {
+                    let page = page.clone();
+                    async move { HttpResponse::Ok().content_type("text/html").body(page) }
+                }),
+            )
         })
         .workers(1)
         .bind(FRONT_END.trim_start_matches("http://"))?;

@@ -266,8 +266,7 @@ fn start_page(inbox: Inbox) -> ServerGuard {
         let addr = listener.local_addr()?;
         let server = HttpServer::new(move || {
             App::new()
-                .app_data(web::Data::new(inbox.clone()))
-                .route("/__results", web::post().to(Inbox::receive))
+                .configure(|c| inbox.mount(c))
                 .default_service(web::to(|| async {
                     HttpResponse::Ok()
                         .content_type("text/html; charset=utf-8")
@@ -328,7 +327,7 @@ fn for_each_engine(test: &str, body: impl Fn(&Harness)) {
     let missing: Vec<String> = found
         .iter()
         .filter(|(_, binary)| binary.is_none())
-        .map(|(e, _)| format!("{} (apt-get install {})", e.name(), e.packages()))
+        .map(|(e, _)| e.install_hint())
         .collect();
     assert!(
         !require || missing.is_empty(),
@@ -340,9 +339,8 @@ fn for_each_engine(test: &str, body: impl Fn(&Harness)) {
             // Written straight to stderr, past the test harness's capture, so it is seen.
             let _ = writeln!(
                 std::io::stderr(),
-                "browser test {test}: skipped in {}, not installed (apt-get install {})",
-                engine.name(),
-                engine.packages()
+                "browser test {test}: skipped, not installed: {}",
+                engine.install_hint()
             );
             continue;
         };

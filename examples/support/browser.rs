@@ -117,13 +117,15 @@ impl Engine {
         self != Engine::WebKit
     }
 
-    /// The Debian packages that bring the engine.
-    pub fn packages(self) -> &'static str {
-        match self {
+    /// The engine's name and the Debian packages that bring it, for a message about a
+    /// missing engine.
+    pub fn install_hint(self) -> String {
+        let packages = match self {
             Engine::Chromium => "chromium",
             Engine::Firefox => "firefox-esr",
             Engine::WebKit => "webkit2gtk-driver xvfb xauth",
-        }
+        };
+        format!("{} (apt-get install {packages})", self.name())
     }
 
     /// The engine's binary: `$CHROMIUM`, `$FIREFOX` or `$MINIBROWSER`, or the usual one on this
@@ -162,13 +164,9 @@ pub fn engines_from_args(args: &[String]) -> Result<Vec<(Engine, PathBuf)>, Stri
     Engine::parse_list(list)?
         .into_iter()
         .map(|engine| {
-            let binary = engine.find().ok_or_else(|| {
-                format!(
-                    "{} is not installed (apt-get install {})",
-                    engine.name(),
-                    engine.packages()
-                )
-            })?;
+            let binary = engine
+                .find()
+                .ok_or_else(|| format!("not installed: {}", engine.install_hint()))?;
             Ok((engine, binary))
         })
         .collect()
@@ -181,12 +179,19 @@ fn on_path(names: &[&str]) -> Option<PathBuf> {
 }
 
 /// Where pages post their results (`POST /__results?run=<id>`), for the run waiting on them.
-/// A page server mounts [`Inbox::receive`] at `/__results` with the inbox as app data.
+/// A page server mounts it with `App::new().configure(|c| inbox.mount(c))`.
 #[derive(Clone, Default)]
 pub struct Inbox(Arc<Mutex<HashMap<String, String>>>);
 
 impl Inbox {
-    pub async fn receive(
+    /// Adds the `/__results` route, and the inbox it posts to, to a page server's App.
+    pub fn mount(&self, app: &mut actix_web::web::ServiceConfig) {
+        use actix_web::web;
+        app.app_data(web::Data::new(self.clone()))
+            .route("/__results", web::post().to(Inbox::receive));
+    }
+
+    async fn receive(
         inbox: actix_web::web::Data<Inbox>,
         query: actix_web::web::Query<HashMap<String, String>>,
         body: String,
