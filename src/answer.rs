@@ -1,6 +1,7 @@
 //! Writing answers: every CORS response field the middleware sends is written here, from a
 //! [`Decision`](crate::decision::Decision) and its policy.
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use actix_web::body::BoxBody;
@@ -9,9 +10,12 @@ use actix_web::http::header::{self, HeaderMap, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 
-use crate::decision::{decide, Decision, PreflightGrant, Refusal, RequestView};
+use crate::decision::{
+    decide, Decision, PreflightGrant, PreflightRefusal, PreflightResult, RequestView,
+};
+use crate::explain::Explanation;
 use crate::headers::append_vary_origin;
-use crate::log_lines::handler_answered_cors;
+use crate::log_lines;
 use crate::policy::{CompiledCors, Policy, PolicyIndex};
 
 /// `Access-Control-Allow-Private-Network` (Private Network Access draft).
@@ -32,26 +36,53 @@ impl PolicyHandle {
     }
 }
 
-/// The answer to a preflight the middleware answers itself: 204 with the CORS fields, or 403
-/// with none (the Fetch standard's advice, §3.2.3).
-pub(crate) fn preflight_response(
-    policy: &Policy,
-    result: &Result<PreflightGrant<'_>, Refusal<'_>>,
-) -> HttpResponse {
-    let status = match result {
-        Ok(_) => StatusCode::NO_CONTENT,
-        Err(_) => StatusCode::FORBIDDEN,
-    };
-    let mut res = HttpResponse::with_body(status, BoxBody::new(()));
+/// The answer to a preflight the middleware answers itself: `204 No Content`, granted or not,
+/// so that the CORS fields alone tell each engine what failed (Fetch §4.8: an ok status, then
+/// the CORS check, then the method and the headers). A refused preflight never grants: see
+/// [`write_refusal`].
+pub(crate) fn preflight_response(policy: &Policy, result: &PreflightResult<'_>) -> HttpResponse {
+    let mut res = HttpResponse::with_body(StatusCode::NO_CONTENT, BoxBody::new(()));
     let headers = res.headers_mut();
-    if let Ok(grant) = result {
-        write_origin(headers, grant.allow_origin.to_value(), policy.credentials);
-        write_preflight_fields(policy, grant, headers);
+    match result {
+        Ok(grant) => {
+            write_origin(headers, grant.allow_origin.to_value(), policy.credentials);
+            write_preflight_fields(policy, grant, headers);
+        }
+        Err(refused) => write_refusal(policy, refused, headers),
     }
     if policy.vary {
         headers.insert(header::VARY, HeaderValue::from_static("Origin"));
     }
     res
+}
+
+/// A refused preflight's fields. When the origin is granted, its grant and what the policy
+/// allows, never what the request asked for that is refused: each engine then fails the
+/// method or header check and names the method or header at fault, where an answer without
+/// `Access-Control-Allow-Origin` would have it blame the origin. When the origin is refused,
+/// nothing that grants. Explain mode adds its fields (`explain`).
+fn write_refusal(policy: &Policy, refused: &PreflightRefusal<'_>, headers: &mut HeaderMap) {
+    if let Some(origin) = refused.origin_granted {
+        write_origin(headers, origin.to_value(), policy.credentials);
+        let methods = match refused.method_granted {
+            Some(method) => Some(policy.methods.header_for(method)),
+            None => policy.methods.full_list(),
+        };
+        if let Some(methods) = methods {
+            headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, methods.clone());
+        }
+        match refused.headers_granted {
+            Some(lines) => echo_request_headers(headers, lines),
+            None => {
+                if let Some(list) = policy.allow_headers.full_list() {
+                    headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, list.clone());
+                }
+            }
+        }
+    }
+    if policy.explain {
+        Explanation::of(policy, &refused.refusal).write(headers);
+    }
 }
 
 /// `Access-Control-Allow-Origin`, and `-Allow-Credentials` when the policy sends credentials.
@@ -74,17 +105,21 @@ fn write_preflight_fields(policy: &Policy, grant: &PreflightGrant<'_>, headers: 
     let methods = policy.methods.header_for(grant.method);
     headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, methods.clone());
     if let Some(lines) = grant.request_headers {
-        // Echo the names asked for, line by line: a browser joins field lines with commas, so
-        // nothing needs to be joined (or allocated) here.
-        for line in lines {
-            headers.append(header::ACCESS_CONTROL_ALLOW_HEADERS, line.clone());
-        }
+        echo_request_headers(headers, lines);
     }
     if let Some(max_age) = &policy.max_age {
         headers.insert(header::ACCESS_CONTROL_MAX_AGE, max_age.clone());
     }
     if grant.private_network {
         headers.insert(ALLOW_PRIVATE_NETWORK, HeaderValue::from_static("true"));
+    }
+}
+
+/// Echoes the granted names asked for, line by line: a browser joins field lines with commas,
+/// so nothing needs to be joined (or allocated) here.
+fn echo_request_headers(headers: &mut HeaderMap, lines: &[HeaderValue]) {
+    for line in lines {
+        headers.append(header::ACCESS_CONTROL_ALLOW_HEADERS, line.clone());
     }
 }
 
@@ -123,7 +158,7 @@ pub(crate) fn automatic_options_response(allow: HeaderValue) -> HttpResponse {
 ///
 /// Kept small: the response future carries it, and a future that fits in a few words is moved
 /// without a call to `memcpy`.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) struct ActualHeaders {
     pub(crate) allow_origin: Option<HeaderValue>,
     /// Set when the policy exposes headers, for a plain `OPTIONS`, or for a handed preflight.
@@ -132,28 +167,44 @@ pub(crate) struct ActualHeaders {
     pub(crate) vary: bool,
     /// A plain `OPTIONS` no handler answers is answered `200` with `Allow`.
     pub(crate) automatic_options: bool,
-    /// A granted preflight handed to the handler (`automatic_options` off): its other fields
-    /// are decided again from the request when the handler has answered, rather than carried.
+    /// A preflight handed to the handler (`automatic_options` off): its fields are decided
+    /// again from the request when the handler has answered, rather than carried.
     pub(crate) handed_preflight: bool,
+    /// What a refused request's answer carries beyond the fast path, when there is any.
+    pub(crate) refused: Option<Box<RefusedActual>>,
+}
+
+/// What the answer to a refused actual request carries when explain mode is on, or when its
+/// line waits to learn whether an inner policy decided instead (debug lines on).
+pub(crate) struct RefusedActual {
+    pub(crate) explanation: Option<Explanation>,
+    /// Taken when logged: an error's response mapper may run more than once.
+    pub(crate) log_line: Cell<Option<Box<str>>>,
+}
+
+impl std::fmt::Debug for RefusedActual {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RefusedActual")
+            .field("explanation", &self.explanation)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ActualHeaders {
     /// The fields for the handler's answer to a preflight handed to it because
     /// `automatic_options` is off (flask-cors's `@cross_origin(automatic_options=False)`; rs/cors
-    /// calls it "options passthrough"): the preflight's fields when it is granted, only `Vary`
-    /// when it is refused.
-    pub(crate) fn for_handed_preflight(
-        handle: PolicyHandle,
-        result: &Result<PreflightGrant<'_>, Refusal<'_>>,
-    ) -> Option<Self> {
+    /// calls it "options passthrough"): the same fields as the middleware's own answer, decided
+    /// again once the handler has answered.
+    pub(crate) fn for_handed_preflight(handle: PolicyHandle) -> Option<Self> {
         let policy = handle.policy()?;
         Some(ActualHeaders {
-            allow_origin: result.as_ref().ok().map(|g| g.allow_origin.to_value()),
+            allow_origin: None,
             credentials: policy.credentials,
             vary: policy.vary,
             automatic_options: false,
             handed_preflight: true,
             policy: Some(handle),
+            refused: None,
         })
     }
 
@@ -167,17 +218,32 @@ impl ActualHeaders {
         self.policy.as_ref()?.policy()?.automatic_options.clone()
     }
 
+    /// Logs the refusal's line kept for later, once: no inner policy decided the request.
+    pub(crate) fn log_refusal(&self) {
+        if let Some(refused) = &self.refused {
+            log_lines::kept(&refused.log_line.take());
+        }
+    }
+
     /// Writes the fields; `head` is the request's, when there is one (an error rendered
     /// further out has none).
     pub(crate) fn apply(&self, headers: &mut HeaderMap, head: Option<&RequestHead>) {
-        if let Some(origin) = &self.allow_origin {
+        if self.handed_preflight {
+            let policy = self.policy.as_ref().and_then(PolicyHandle::policy);
+            if let Some((policy, head)) = policy.zip(head) {
+                handed_preflight_fields(policy, head, headers);
+            }
+        } else if let Some(origin) = &self.allow_origin {
             // Inserting tells whether the handler had answered CORS itself, at no extra lookup.
             let earlier = headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
             if earlier.is_empty() {
-                self.grant(headers, head);
+                self.grant(headers);
             } else {
                 keep_handlers_answer(headers, earlier);
             }
+        } else if let Some(explanation) = self.refused.as_ref().and_then(|r| r.explanation.as_ref())
+        {
+            explanation.write(headers);
         }
         if self.vary {
             // Also beside a handler's own answer, which may depend on the Origin as well.
@@ -186,19 +252,13 @@ impl ActualHeaders {
     }
 
     /// The fields that go with a granted `Access-Control-Allow-Origin`.
-    fn grant(&self, headers: &mut HeaderMap, head: Option<&RequestHead>) {
+    fn grant(&self, headers: &mut HeaderMap) {
         if self.credentials {
             write_credentials(headers);
         }
-        let Some(policy) = self.policy.as_ref().and_then(PolicyHandle::policy) else {
-            return;
-        };
-        if !self.handed_preflight {
-            if let Some(expose) = &policy.expose_headers {
-                headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, expose.clone());
-            }
-        } else if let Some(head) = head {
-            handed_preflight_fields(policy, head, headers);
+        let policy = self.policy.as_ref().and_then(PolicyHandle::policy);
+        if let Some(expose) = policy.and_then(|p| p.expose_headers.as_ref()) {
+            headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, expose.clone());
         }
     }
 }
@@ -213,15 +273,25 @@ fn keep_handlers_answer(headers: &mut HeaderMap, mut earlier: impl Iterator<Item
     for more in earlier {
         headers.append(header::ACCESS_CONTROL_ALLOW_ORIGIN, more);
     }
-    handler_answered_cors();
+    log_lines::handler_answered_cors();
 }
 
 /// The preflight fields for the handler's answer to a preflight handed to it: the same pure
-/// decision as when the preflight came in, on the same request.
+/// decision as when the preflight came in, on the same request, and the same fields as the
+/// middleware's own answer, unless the handler answered CORS itself.
 #[cold]
 fn handed_preflight_fields(policy: &Policy, head: &RequestHead, headers: &mut HeaderMap) {
-    if let Decision::Preflight(Ok(grant)) = decide(policy, &RequestView::new(head)) {
-        write_preflight_fields(policy, &grant, headers);
+    if headers.contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN) {
+        log_lines::handler_answered_cors();
+        return;
+    }
+    match decide(policy, &RequestView::new(head)) {
+        Decision::Preflight(Ok(grant)) => {
+            write_origin(headers, grant.allow_origin.to_value(), policy.credentials);
+            write_preflight_fields(policy, &grant, headers);
+        }
+        Decision::Preflight(Err(refused)) => write_refusal(policy, &refused, headers),
+        Decision::Actual(_) => {}
     }
 }
 
@@ -273,9 +343,86 @@ mod tests {
                 "vary"
             ]
         );
-        let refused = preflight_response(policy, &Err(Refusal::OriginRepeated));
-        assert_eq!(refused.status(), StatusCode::FORBIDDEN);
-        assert_eq!(names(refused.headers()), ["vary"]);
+    }
+
+    /// Each kind of refused preflight, answered: (request headers, then the fields wanted).
+    #[test]
+    fn refused_preflight_answers_name_what_failed() {
+        let listed = |explain| CorsOptions {
+            origins: Some(vec!["https://a.com".into()]),
+            methods: vec!["GET".into(), "PUT".into()],
+            allow_headers: vec!["X-Token".into(), "Content-Type".into()],
+            supports_credentials: true,
+            max_age: Some(600),
+            explain,
+            ..CorsOptions::default()
+        };
+        type Fields = &'static [(&'static str, &'static str)];
+        let cases: &[(bool, &[(&str, &str)], Fields)] = &[
+            // The method is refused: the origin's grant and the policy's own lists.
+            (false, &[("origin", "https://a.com"), ("access-control-request-method", "DELETE")], &[
+                ("access-control-allow-credentials", "true"),
+                ("access-control-allow-headers", "content-type, x-token"),
+                ("access-control-allow-methods", "GET, PUT"),
+                ("access-control-allow-origin", "https://a.com"),
+                ("vary", "Origin"),
+            ]),
+            // A header is refused: the method granted, the list of headers, never the refused one.
+            (false, &[("origin", "https://a.com"), ("access-control-request-method", "PUT"), ("access-control-request-headers", "x-token,x-other")], &[
+                ("access-control-allow-credentials", "true"),
+                ("access-control-allow-headers", "content-type, x-token"),
+                ("access-control-allow-methods", "GET, PUT"),
+                ("access-control-allow-origin", "https://a.com"),
+                ("vary", "Origin"),
+            ]),
+            // Private network access is refused: everything granted but that.
+            (false, &[("origin", "https://a.com"), ("access-control-request-method", "PUT"), ("access-control-request-headers", "x-token"), ("access-control-request-private-network", "true")], &[
+                ("access-control-allow-credentials", "true"),
+                ("access-control-allow-headers", "x-token"),
+                ("access-control-allow-methods", "GET, PUT"),
+                ("access-control-allow-origin", "https://a.com"),
+                ("vary", "Origin"),
+            ]),
+            // The origin is refused: nothing that grants.
+            (false, &[("origin", "https://b.com"), ("access-control-request-method", "PUT")], &[("vary", "Origin")]),
+            (true, &[("origin", "https://b.com"), ("access-control-request-method", "PUT")], &[
+                ("access-control-allow-origin", "origin-not-allowed"),
+                ("cors-refusal", "origins: origin \"https://b.com\" is not allowed"),
+                ("vary", "Origin"),
+            ]),
+            (true, &[("origin", "https://a.com"), ("access-control-request-method", "DELETE")], &[
+                ("access-control-allow-credentials", "true"),
+                ("access-control-allow-headers", "content-type, x-token"),
+                ("access-control-allow-methods", "GET, PUT"),
+                ("access-control-allow-origin", "https://a.com"),
+                ("cors-refusal", "methods: method \"DELETE\" is not allowed (allowed: GET, PUT)"),
+                ("vary", "Origin"),
+            ]),
+        ];
+        for (explain, request, want) in cases {
+            let cors = compiled(listed(*explain));
+            let policy = cors.top.as_ref().unwrap();
+            let mut req = TestRequest::default().method(actix_web::http::Method::OPTIONS);
+            for field in request.iter() {
+                req = req.insert_header(*field);
+            }
+            let req = req.to_http_request();
+            let Decision::Preflight(result) = decide(policy, &RequestView::new(req.head())) else {
+                panic!("not a preflight: {request:?}")
+            };
+            assert!(result.is_err(), "{request:?}");
+            let res = preflight_response(policy, &result);
+            assert_eq!(res.status(), StatusCode::NO_CONTENT, "{request:?}");
+            let mut got: Vec<(String, String)> = res
+                .headers()
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_str().unwrap().to_owned()))
+                .collect();
+            got.sort();
+            let want: Vec<(String, String)> =
+                want.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
+            assert_eq!(got, want, "explain {explain}, {request:?}");
+        }
     }
 
     #[test]
@@ -287,6 +434,7 @@ mod tests {
             vary: true,
             automatic_options: false,
             handed_preflight: false,
+            refused: None,
         };
         let mut headers = HeaderMap::new();
         stamp.apply(&mut headers, None);

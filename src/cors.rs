@@ -1,6 +1,7 @@
 //! [`Cors`]: the fluent builder users write, validated once into a shared compiled policy.
 
 use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use actix_web::dev::RequestHead;
@@ -11,6 +12,7 @@ use crate::options::{CorsOptions, ResourceOptions};
 use crate::origin::OriginPredicate;
 use crate::policy::CompiledCors;
 use crate::reconfigure::{self, Live, Snapshot};
+use crate::source::PolicySource;
 use crate::validate;
 
 /// The CORS middleware and its builder; the counterpart of flask-cors's `CORS(app)`.
@@ -63,9 +65,10 @@ struct BuilderState {
     /// The policies in force, validated once and shared by every clone; changed by
     /// [`Cors::reconfigure`].
     compiled: OnceLock<Result<Arc<Live>, ConfigError>>,
-    /// Where the policy was written, for the start-up error: a route attribute's handler,
-    /// methods and path.
-    written_at: Option<Box<str>>,
+    /// Where the policy was written, for its start-up error and refusal lines.
+    source: PolicySource,
+    /// The start-up error was reported: every worker starts the `Cors`, one report is enough.
+    reported: Arc<AtomicBool>,
 }
 
 /// The flask `@cross_origin()` counterpart: a [`Cors`] meant for a scope, a resource or a
@@ -84,11 +87,13 @@ struct BuilderState {
 /// );
 /// # drop(app);
 /// ```
+#[track_caller]
 pub fn cross_origin() -> Cors {
     Cors::default()
 }
 
 impl Default for Cors {
+    #[track_caller]
     fn default() -> Self {
         Cors::new(CorsOptions::default(), None)
     }
@@ -133,13 +138,16 @@ macro_rules! lists {
 }
 
 impl Cors {
+    /// Records where it was started: the caller of the public function that called this.
+    #[track_caller]
     fn new(options: CorsOptions, predicate: Option<OriginPredicate>) -> Self {
         Cors {
             state: Arc::new(BuilderState {
                 options,
                 predicate,
                 compiled: OnceLock::new(),
-                written_at: None,
+                source: PolicySource::here(),
+                reported: Arc::default(),
             }),
         }
     }
@@ -161,6 +169,7 @@ impl Cors {
     /// });
     /// assert!(bad.is_err());
     /// ```
+    #[track_caller]
     pub fn from_options(options: CorsOptions) -> Result<Cors, ConfigError> {
         Cors::new(options, None).try_build()
     }
@@ -252,16 +261,24 @@ impl Cors {
         Ok(())
     }
 
-    /// A route attribute's policy, whose start-up error names where it was written.
-    pub(crate) fn for_route(options: CorsOptions, written_at: String) -> Cors {
+    /// A route attribute's policy, whose start-up error and refusal lines name its handler.
+    #[track_caller]
+    pub(crate) fn for_route(options: CorsOptions, route: String) -> Cors {
         let mut cors = Cors::new(options, None);
-        Arc::make_mut(&mut cors.state).written_at = Some(written_at.into());
+        Arc::make_mut(&mut cors.state).source.route = Some(route.into());
         cors
     }
 
-    /// Where the policy was written, when a route attribute wrote it.
-    pub(crate) fn written_at(&self) -> Option<&str> {
-        self.state.written_at.as_deref()
+    /// Where the policy was written.
+    pub(crate) fn source(&self) -> &PolicySource {
+        &self.state.source
+    }
+
+    /// Reports an invalid policy that actix is starting, once for all workers and clones.
+    pub(crate) fn report_invalid(&self, e: &ConfigError) {
+        if !self.state.reported.swap(true, Ordering::Relaxed) {
+            log_lines::invalid_policy(e, self.source());
+        }
     }
 
     /// The policies in force: validated once (shared by all clones), with the start-up
@@ -290,6 +307,7 @@ impl Cors {
         let state = Arc::make_mut(&mut self.state);
         state.options = options;
         state.compiled = OnceLock::new();
+        state.reported = Arc::default();
         change(&mut state.options);
         self
     }
@@ -386,6 +404,7 @@ impl Cors {
     {
         let state = Arc::make_mut(&mut self.state);
         state.compiled = OnceLock::new();
+        state.reported = Arc::default();
         state.predicate = Some(Arc::new(predicate));
         self
     }
@@ -508,6 +527,30 @@ impl Cors {
         /// assert!(plain.dangerously_allow_insecure_origins(true).try_build().is_ok());
         /// ```
         dangerously_allow_insecure_origins;
+
+        /// Explain mode, for development (off by default): a refused request is answered with
+        /// the option that refused it, in a `CORS-Refusal` field, and a refused origin with an
+        /// `Access-Control-Allow-Origin` value that names the refusal and can never grant, so
+        /// that the browser's console prints it. A warning is logged while it is on, since it
+        /// shows callers what the policy allows. See docs/refusals.md.
+        ///
+        /// ```
+        /// use actix_cross_origin::Cors;
+        /// use actix_web::{test, web, App};
+        ///
+        /// # actix_rt::System::new().block_on(async {
+        /// let cors = Cors::default().origins(["https://app.example.com"]).explain(true);
+        /// let app = test::init_service(App::new().wrap(cors).route("/", web::get().to(|| async { "ok" }))).await;
+        /// let req = test::TestRequest::get().uri("/").insert_header(("Origin", "https://evil.example")).to_request();
+        /// let res = test::call_service(&app, req).await;
+        /// assert_eq!(res.headers().get("access-control-allow-origin").unwrap(), "origin-not-allowed");
+        /// assert_eq!(
+        ///     res.headers().get("cors-refusal").unwrap(),
+        ///     "origins: origin \"https://evil.example\" is not allowed"
+        /// );
+        /// # });
+        /// ```
+        explain;
     }
 
     /// Sets how many seconds browsers may cache a preflight answer (flask-cors `max_age`),

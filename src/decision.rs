@@ -184,11 +184,64 @@ impl fmt::Display for Refusal<'_> {
     }
 }
 
+/// A preflight that is refused, with what its answer may still say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PreflightRefusal<'a> {
+    pub(crate) refusal: Refusal<'a>,
+    /// `Some` when the origin is granted and only the method, a header or private network
+    /// access is refused: the answer then carries the origin's grant and what the policy
+    /// allows, so that every engine names the method or header at fault rather than the
+    /// origin.
+    pub(crate) origin_granted: Option<AllowOrigin<'a>>,
+    /// The method asked for, when it is granted (a header or private network access is
+    /// refused).
+    pub(crate) method_granted: Option<&'a HeaderValue>,
+    /// The header lines asked for, when they are granted and name at least one header
+    /// (private network access is refused).
+    pub(crate) headers_granted: Option<&'a [HeaderValue]>,
+}
+
+impl<'a> From<Refusal<'a>> for PreflightRefusal<'a> {
+    /// A refusal of the origin itself: the answer grants nothing.
+    fn from(refusal: Refusal<'a>) -> Self {
+        PreflightRefusal {
+            refusal,
+            origin_granted: None,
+            method_granted: None,
+            headers_granted: None,
+        }
+    }
+}
+
+/// The outcome of a preflight's checks.
+pub(crate) type PreflightResult<'a> = Result<PreflightGrant<'a>, PreflightRefusal<'a>>;
+
+impl Refusal<'_> {
+    /// The option that refused: what a developer changes to grant the request.
+    pub(crate) fn option(&self) -> &'static str {
+        match self {
+            Refusal::OriginMissing
+            | Refusal::OriginRepeated
+            | Refusal::OriginMalformed(..)
+            | Refusal::OriginNotAllowed(_)
+            | Refusal::NullOrigin
+            | Refusal::InsecureOrigin(_) => "origins",
+            Refusal::MethodRepeated | Refusal::MethodMalformed(_) | Refusal::MethodNotAllowed(_) => {
+                "methods"
+            }
+            Refusal::HeadersTooLong(_)
+            | Refusal::HeaderMalformed(_)
+            | Refusal::HeaderNotAllowed(_) => "allow_headers",
+            Refusal::PrivateNetworkNotAllowed => "allow_private_network",
+        }
+    }
+}
+
 /// What the middleware does with a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Decision<'a> {
     /// A preflight, answered by the middleware without calling the handler.
-    Preflight(Result<PreflightGrant<'a>, Refusal<'a>>),
+    Preflight(PreflightResult<'a>),
     /// An actual or non-CORS request: the handler runs, then its answer gets the fields.
     Actual(Actual<'a>),
 }
@@ -251,11 +304,42 @@ fn check_origin<'a>(
     }
 }
 
-fn preflight<'a>(
-    policy: &'a Policy,
-    req: &RequestView<'a>,
-) -> Result<PreflightGrant<'a>, Refusal<'a>> {
+/// The CORS-preflight fetch's checks (Fetch §4.8), in the standard's order: the CORS check
+/// of the origin (§4.9), then the method, then the headers; a refusal after the origin keeps
+/// what was granted before it.
+fn preflight<'a>(policy: &'a Policy, req: &RequestView<'a>) -> PreflightResult<'a> {
     let allow_origin = check_origin(policy, req)?;
+    let mut refused = PreflightRefusal {
+        origin_granted: Some(allow_origin),
+        ..PreflightRefusal::from(Refusal::OriginMissing)
+    };
+    let method = check_method(policy, req).map_err(|refusal| PreflightRefusal {
+        refusal,
+        ..refused
+    })?;
+    refused.method_granted = Some(method);
+    let request_headers = check_headers(req, policy).map_err(|refusal| PreflightRefusal {
+        refusal,
+        ..refused
+    })?;
+    // Private Network Access (a draft beside Fetch): asked for only by Chromium.
+    if req.private_network && !policy.private_network {
+        return Err(PreflightRefusal {
+            refusal: Refusal::PrivateNetworkNotAllowed,
+            headers_granted: request_headers,
+            ..refused
+        });
+    }
+    Ok(PreflightGrant {
+        allow_origin,
+        method,
+        request_headers,
+        private_network: req.private_network,
+    })
+}
+
+/// The method check (Fetch §4.8 step 7.5): one token, listed or CORS-safelisted.
+fn check_method<'a>(policy: &Policy, req: &RequestView<'a>) -> Result<&'a HeaderValue, Refusal<'a>> {
     let method = match req.request_method {
         [one] => one,
         _ => return Err(Refusal::MethodRepeated),
@@ -268,21 +352,22 @@ fn preflight<'a>(
     if !(policy.methods.contains(m) || fetch::is_safelisted_method(m)) {
         return Err(Refusal::MethodNotAllowed(m));
     }
+    Ok(method)
+}
+
+/// The header check (Fetch §4.8 step 7.7): every name asked for is allowed. Returns the lines
+/// to echo when at least one name was asked for.
+fn check_headers<'a>(
+    req: &RequestView<'a>,
+    policy: &Policy,
+) -> Result<Option<&'a [HeaderValue]>, Refusal<'a>> {
     let any_header = headers::check_request_headers(req.request_headers, &policy.allow_headers)
         .map_err(|e| match e {
             RequestHeadersError::TooLong(n) => Refusal::HeadersTooLong(n),
             RequestHeadersError::Malformed(h) => Refusal::HeaderMalformed(h),
             RequestHeadersError::NotAllowed(h) => Refusal::HeaderNotAllowed(h),
         })?;
-    if req.private_network && !policy.private_network {
-        return Err(Refusal::PrivateNetworkNotAllowed);
-    }
-    Ok(PreflightGrant {
-        allow_origin,
-        method,
-        request_headers: any_header.then_some(req.request_headers),
-        private_network: req.private_network,
-    })
+    Ok(any_header.then_some(req.request_headers))
 }
 
 #[cfg(test)]
@@ -421,7 +506,7 @@ mod tests {
         ];
         for (headers, want) in cases {
             let got = run(&p, Method::OPTIONS, &headers, |d| match d {
-                Decision::Preflight(Err(r)) => format!("{r:?}"),
+                Decision::Preflight(Err(r)) => format!("{:?}", r.refusal),
                 other => format!("not refused: {other:?}"),
             });
             assert!(got.starts_with(want), "{headers:?}: {got}");
@@ -431,7 +516,7 @@ mod tests {
             &p,
             Method::OPTIONS,
             &[o, acrm(b"PUT"), ("access-control-request-headers", &big)],
-            |d| matches!(d, Decision::Preflight(Err(Refusal::HeadersTooLong(_)))),
+            |d| matches!(d, Decision::Preflight(Err(PreflightRefusal { refusal: Refusal::HeadersTooLong(_), .. }))),
         );
         assert!(got);
     }

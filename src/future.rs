@@ -158,6 +158,7 @@ fn finish_pass<B: MessageBody>(
         }
         None => res.map_into_left_body(),
     };
+    headers.log_refusal();
     // Only a preflight handed to the handler reads the request again.
     let req = headers.handed_preflight.then(|| res.request().clone());
     headers.apply(res.headers_mut(), req.as_ref().map(HttpRequest::head));
@@ -171,6 +172,7 @@ fn stamp_error(mut err: Error, headers: Option<ActualHeaders>, nesting: Nesting)
     if let Some(headers) = headers {
         err.add_response_mapper(move |mut res| {
             if !nesting.error_decided_inside(&res) {
+                headers.log_refusal();
                 headers.apply(res.headers_mut(), None);
                 nesting.mark_error_decided(&mut res);
             }

@@ -56,6 +56,8 @@ pub(crate) enum AllowedHeaders {
     List {
         names: Vec<Box<[u8]>>,
         max_len: usize,
+        /// The names joined, for the answer to a refused preflight; `None` when there are none.
+        header: Option<HeaderValue>,
     },
 }
 
@@ -67,7 +69,10 @@ impl AllowedHeaders {
         names.sort();
         names.dedup();
         let max_len = names.iter().map(String::len).max().unwrap_or(0);
+        // Validation has checked that each name is a token, so the joined list is a value.
+        let header = HeaderValue::from_str(&names.join(", ")).ok();
         AllowedHeaders::List {
+            header: header.filter(|h| !h.is_empty()).map(clone_free),
             names: names
                 .into_iter()
                 .map(|n| n.into_bytes().into_boxed_slice())
@@ -76,12 +81,21 @@ impl AllowedHeaders {
         }
     }
 
+    /// The whole list, as `Access-Control-Allow-Headers` names it; `None` for any header or
+    /// none, where no list can be sent without echoing the request.
+    pub(crate) fn full_list(&self) -> Option<&HeaderValue> {
+        match self {
+            AllowedHeaders::Any => None,
+            AllowedHeaders::List { header, .. } => header.as_ref(),
+        }
+    }
+
     /// Case-insensitive membership, without allocating: the name is lowercased into a stack
     /// buffer no longer than the longest allowed name.
     fn contains(&self, name: &[u8]) -> bool {
         match self {
             AllowedHeaders::Any => true,
-            AllowedHeaders::List { names, max_len } => {
+            AllowedHeaders::List { names, max_len, .. } => {
                 let mut buf = [0u8; 128];
                 if name.len() > *max_len || name.len() > buf.len() {
                     return false;

@@ -80,6 +80,7 @@ mod answer;
 mod cors;
 mod decision;
 mod error;
+mod explain;
 mod fast_hash;
 mod fetch;
 mod future;
@@ -95,6 +96,7 @@ mod problems;
 mod reconfigure;
 mod regex_lint;
 mod route;
+mod source;
 mod validate;
 
 pub use crate::cors::{cross_origin, Cors};
@@ -150,6 +152,7 @@ pub mod __private {
     use crate::{Cors, CorsOptions};
 
     /// The policy of one route, named by its handler, methods and path for the start-up error.
+    #[track_caller]
     pub fn route_policy(
         options: CorsOptions,
         handler: &str,

@@ -10,15 +10,19 @@ use actix_web::dev::ServiceRequest;
 use crate::decision::Refusal;
 use crate::error::ConfigError;
 use crate::headers::Escaped;
+use crate::policy::Entry;
+use crate::source::PolicySource;
 
 pub(crate) const TARGET: &str = "actix_cross_origin";
 
-/// A `Cors` that actix starts with an invalid policy: the server does not start. A route
-/// attribute's policy says which handler and path it belongs to.
-pub(crate) fn invalid_policy(e: &ConfigError, written_at: Option<&str>) {
-    match written_at {
-        Some(place) => log::error!(target: TARGET, "the CORS policy of {place}: {e}"),
-        None => log::error!(target: TARGET, "{e}"),
+/// A `Cors` that actix starts with an invalid policy: the server does not start. The line says
+/// where the policy was written (a route attribute's handler, and the file and line). Without a
+/// logger it goes to stderr, since actix itself only says "Can not start server service 0".
+pub(crate) fn invalid_policy(e: &ConfigError, source: &PolicySource) {
+    if log::log_enabled!(target: TARGET, log::Level::Error) {
+        log::error!(target: TARGET, "{source} is invalid, so the server does not start: {e}");
+    } else {
+        eprintln!("error: {source} is invalid, so the server does not start: {e}");
     }
 }
 
@@ -42,27 +46,68 @@ pub(crate) fn reconfiguration_refused(e: &ConfigError) {
     log::error!(target: TARGET, "CORS policy change refused, the policy in force stays: {e}");
 }
 
+/// Which policy decided a request, for its refusal line: the `Cors` (a route attribute's
+/// handler, or where the `Cors` sits in routing, and where it was built) and its `resources`
+/// entry. Routing tells where a `Cors` sits: nothing of the path is matched yet around the App,
+/// a prefix around a scope, all of it around a resource.
+#[derive(Clone, Copy)]
+pub(crate) struct DecidedBy<'a> {
+    pub(crate) source: &'a PolicySource,
+    pub(crate) entry: &'a Entry,
+}
+
+struct DecidedByOn<'a>(DecidedBy<'a>, &'a ServiceRequest);
+
+impl fmt::Display for DecidedByOn<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (DecidedBy { source, entry }, req) = (self.0, self.1);
+        match &source.route {
+            Some(route) => write!(f, "the #[cross_origin] policy of {route}")?,
+            None => {
+                let path = req.match_info();
+                let (whole, rest) = (path.as_str(), path.unprocessed());
+                let matched = whole.get(..whole.len() - rest.len()).unwrap_or_default();
+                if matched.is_empty() {
+                    f.write_str("the App's Cors")?;
+                } else if rest.is_empty() {
+                    let pattern = req.match_pattern();
+                    let pattern = pattern.as_deref().unwrap_or(matched);
+                    write!(f, "the Cors of resource {}", Escaped(pattern.as_bytes()))?;
+                } else {
+                    write!(f, "the Cors of scope {}", Escaped(matched.as_bytes()))?;
+                }
+            }
+        }
+        write!(f, "{}", source.built_at())?;
+        match entry.to_string().as_str() {
+            "" => Ok(()),
+            name => write!(f, ", {name}"),
+        }
+    }
+}
+
 /// The line for a refused preflight.
-struct RefusedPreflight<'a>(&'a Refusal<'a>, &'a str);
+struct RefusedPreflight<'a>(&'a Refusal<'a>, DecidedByOn<'a>);
 
 impl fmt::Display for RefusedPreflight<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "preflight refused with 403: {}; path {}",
+            "preflight refused: {}; path {}; decided by {}",
             self.0,
-            Escaped(self.1.as_bytes())
+            Escaped(self.1 .1.match_info().as_str().as_bytes()),
+            self.1
         )
     }
 }
 
 /// Logs a refused preflight now.
 #[inline]
-pub(crate) fn refused_preflight(req: &ServiceRequest, refusal: &Refusal<'_>) {
+pub(crate) fn refused_preflight(req: &ServiceRequest, refusal: &Refusal<'_>, by: DecidedBy<'_>) {
     log::debug!(
         target: TARGET,
         "{}",
-        RefusedPreflight(refusal, req.match_info().as_str())
+        RefusedPreflight(refusal, DecidedByOn(by, req))
     );
 }
 
@@ -72,14 +117,15 @@ pub(crate) fn refused_preflight(req: &ServiceRequest, refusal: &Refusal<'_>) {
 pub(crate) fn refused_preflight_for_later(
     req: &ServiceRequest,
     refusal: &Refusal<'_>,
+    by: DecidedBy<'_>,
 ) -> Option<Box<str>> {
     log::log_enabled!(target: TARGET, log::Level::Debug).then(|| {
-        let line = RefusedPreflight(refusal, req.match_info().as_str()).to_string();
+        let line = RefusedPreflight(refusal, DecidedByOn(by, req)).to_string();
         line.into_boxed_str()
     })
 }
 
-/// Logs a line kept by [`refused_preflight_for_later`].
+/// Logs a line kept by [`refused_preflight_for_later`] or [`refused_actual_for_later`].
 #[inline]
 pub(crate) fn kept(line: &Option<Box<str>>) {
     if let Some(line) = line {
@@ -87,15 +133,45 @@ pub(crate) fn kept(line: &Option<Box<str>>) {
     }
 }
 
+/// The line for an actual request whose origin is not granted.
+struct RefusedActual<'a>(&'a Refusal<'a>, DecidedByOn<'a>);
+
+impl fmt::Display for RefusedActual<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let req = self.1 .1;
+        write!(
+            f,
+            "no Access-Control-Allow-Origin for {} request: {}; path {}; decided by {}",
+            req.method(),
+            self.0,
+            Escaped(req.match_info().as_str().as_bytes()),
+            self.1
+        )
+    }
+}
+
 /// An actual request whose origin is not granted.
 #[inline]
-pub(crate) fn refused_actual(req: &ServiceRequest, refusal: &Refusal<'_>) {
+pub(crate) fn refused_actual(req: &ServiceRequest, refusal: &Refusal<'_>, by: DecidedBy<'_>) {
     log::debug!(
         target: TARGET,
-        "no Access-Control-Allow-Origin for {} request: {refusal}; path {}",
-        req.method(),
-        Escaped(req.match_info().as_str().as_bytes())
+        "{}",
+        RefusedActual(refusal, DecidedByOn(by, req))
     );
+}
+
+/// The same line kept until the answer shows whether an inner policy decided the request
+/// instead; `None` when debug lines are off.
+#[inline]
+pub(crate) fn refused_actual_for_later(
+    req: &ServiceRequest,
+    refusal: &Refusal<'_>,
+    by: DecidedBy<'_>,
+) -> Option<Box<str>> {
+    log::log_enabled!(target: TARGET, log::Level::Debug).then(|| {
+        let line = RefusedActual(refusal, DecidedByOn(by, req)).to_string();
+        line.into_boxed_str()
+    })
 }
 
 /// A handler set `Access-Control-Allow-Origin` itself.

@@ -23,6 +23,15 @@ impl AllowedMethods {
         }
     }
 
+    /// The whole list, for the answer to a refused preflight; `None` for any method, where no
+    /// list can be sent without echoing the request.
+    pub(crate) fn full_list(&self) -> Option<&HeaderValue> {
+        match self {
+            AllowedMethods::Any => None,
+            AllowedMethods::List { header, .. } => Some(header).filter(|h| !h.is_empty()),
+        }
+    }
+
     /// The `Access-Control-Allow-Methods` value for a preflight that asked for `asked`.
     pub(crate) fn header_for<'a>(&'a self, asked: &'a HeaderValue) -> &'a HeaderValue {
         match self {

@@ -4,6 +4,7 @@
 //! [`forward_actual`](CorsMiddleware::forward_actual). The fields are written by `answer`, the
 //! response future is `future`'s, and nesting follows the rule in `nesting`.
 
+use std::cell::Cell;
 use std::future::{ready, Ready};
 use std::rc::Rc;
 use std::sync::Arc;
@@ -14,17 +15,17 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{Error, HttpResponse};
 
-use crate::answer::{preflight_response, ActualHeaders, PolicyHandle};
+use crate::answer::{preflight_response, ActualHeaders, PolicyHandle, RefusedActual};
 use crate::cors::Cors;
-use crate::decision::{
-    decide, Actual, AllowOrigin, Decision, PreflightGrant, Refusal, RequestView,
-};
+use crate::decision::{decide, Actual, AllowOrigin, Decision, PreflightResult, Refusal, RequestView};
+use crate::explain::Explanation;
 use crate::fetch;
 use crate::future::CorsFuture;
-use crate::log_lines;
+use crate::log_lines::{self, DecidedBy};
 use crate::nesting::{Nesting, Place};
 use crate::policy::{CompiledCors, Policy, PolicyIndex};
 use crate::reconfigure::WorkerCopy;
+use crate::source::PolicySource;
 
 impl<S, B> Transform<S, ServiceRequest> for Cors
 where
@@ -45,9 +46,10 @@ where
                 // reference counts, which workers would otherwise contend for.
                 policies: WorkerCopy::new(Arc::clone(live)),
                 place: Place::register(),
+                source: self.source().clone(),
             }),
             Err(e) => {
-                log_lines::invalid_policy(e, self.written_at());
+                self.report_invalid(e);
                 Err(())
             }
         })
@@ -73,6 +75,8 @@ pub struct CorsMiddleware<S> {
     /// without an atomic increment.
     policies: WorkerCopy,
     place: Rc<Place>,
+    /// Where the `Cors` was written, for refusal lines.
+    source: PolicySource,
 }
 
 impl<S> std::fmt::Debug for CorsMiddleware<S> {
@@ -107,11 +111,11 @@ where
         // request on.
         match decide(policy, &RequestView::new(req.head())) {
             Decision::Preflight(result) if policy.automatic_options.is_some() => {
-                let onward = self.route_preflight(&req, &result, nesting);
+                let onward = self.route_preflight(&req, policy, &result, nesting);
                 self.answer_preflight(preflight_response(policy, &result), req, onward, nesting)
             }
             Decision::Preflight(result) => {
-                let headers = self.hand_preflight(&req, handle(&cors, index), result);
+                let headers = self.hand_preflight(&req, (&cors, index), policy, &result);
                 CorsFuture::pass(self.service.call(req), headers, nesting)
             }
             Decision::Actual(actual) => {
@@ -138,27 +142,27 @@ where
     fn route_preflight(
         &self,
         req: &ServiceRequest,
-        result: &Result<PreflightGrant<'_>, Refusal<'_>>,
+        policy: &Policy,
+        result: &PreflightResult<'_>,
         nesting: Nesting,
     ) -> Option<RouteOnward> {
         self.place.saw_preflight();
+        let refusal = result.as_ref().err().map(|r| &r.refusal);
         // Routing has matched a resource when nothing of the path is left: no inner layer can
         // follow, so answer here rather than reach the handler.
         if nesting.yield_to_inner && !req.match_info().unprocessed().is_empty() {
-            let line = result
-                .as_ref()
-                .err()
-                .and_then(|r| log_lines::refused_preflight_for_later(req, r));
+            let by = self.decided_by(policy);
+            let line = refusal.and_then(|r| log_lines::refused_preflight_for_later(req, r, by));
             return Some(RouteOnward(line));
         }
-        if let Err(refusal) = result {
-            log_lines::refused_preflight(req, refusal);
+        if let Some(refusal) = refusal {
+            log_lines::refused_preflight(req, refusal, self.decided_by(policy));
         }
         None
     }
 
-    /// Sends the middleware's answer to a preflight (204 with the CORS fields, or 403 without
-    /// them), now or once inner policies have declined it.
+    /// Sends the middleware's answer to a preflight, now or once inner policies have declined
+    /// it.
     #[inline]
     fn answer_preflight(
         &self,
@@ -179,14 +183,15 @@ where
     fn hand_preflight(
         &self,
         req: &ServiceRequest,
-        handle: PolicyHandle,
-        result: Result<PreflightGrant<'_>, Refusal<'_>>,
+        (cors, index): (&Rc<CompiledCors>, PolicyIndex),
+        policy: &Policy,
+        result: &PreflightResult<'_>,
     ) -> Option<ActualHeaders> {
         self.place.saw_preflight();
-        if let Err(refusal) = &result {
-            log_lines::refused_preflight(req, refusal);
+        if let Err(refused) = result {
+            log_lines::refused_preflight(req, &refused.refusal, self.decided_by(policy));
         }
-        ActualHeaders::for_handed_preflight(handle, &result)
+        ActualHeaders::for_handed_preflight(handle(cors, index))
     }
 
     /// An actual request (Fetch §3.2.3) always reaches the handler, since CORS decides who may
@@ -200,9 +205,10 @@ where
         actual: Actual<'_>,
         nesting: Nesting,
     ) -> ActualHeaders {
-        if let Some(refusal) = &actual.refusal {
-            log_lines::refused_actual(req, refusal);
-        }
+        let refused = actual
+            .refusal
+            .as_ref()
+            .and_then(|refusal| self.refused_actual(req, policy, refusal, nesting));
         if nesting.mark && actual.cross_origin {
             self.warn_if_preflights_unreachable(req);
         }
@@ -216,6 +222,40 @@ where
             vary: policy.vary,
             automatic_options: actual.automatic_options,
             handed_preflight: false,
+            refused,
+        }
+    }
+
+    /// A refused actual request's line, logged now, or kept until the answer shows that no
+    /// inner policy decided the request instead; and explain mode's fields.
+    fn refused_actual(
+        &self,
+        req: &ServiceRequest,
+        policy: &Policy,
+        refusal: &Refusal<'_>,
+        nesting: Nesting,
+    ) -> Option<Box<RefusedActual>> {
+        let by = self.decided_by(policy);
+        let log_line = if nesting.yield_to_inner {
+            log_lines::refused_actual_for_later(req, refusal, by)
+        } else {
+            log_lines::refused_actual(req, refusal, by);
+            None
+        };
+        let explanation = policy.explain.then(|| Explanation::of(policy, refusal));
+        (log_line.is_some() || explanation.is_some()).then(|| {
+            Box::new(RefusedActual {
+                explanation,
+                log_line: Cell::new(log_line),
+            })
+        })
+    }
+
+    /// Which policy decided, for a refusal line.
+    fn decided_by<'a>(&'a self, policy: &'a Policy) -> DecidedBy<'a> {
+        DecidedBy {
+            source: &self.source,
+            entry: &policy.entry,
         }
     }
 

@@ -98,6 +98,13 @@ pub struct CorsOptions {
     /// Allow plain-http origins (other than loopback) together with credentials. Anyone on the
     /// network path can then act as that origin with the user's cookies. Default: false.
     pub dangerously_allow_insecure_origins: bool,
+    /// Explain mode, for development: a refused request is answered with the option that
+    /// refused it and why, in a `CORS-Refusal` field; a refused origin also gets an
+    /// `Access-Control-Allow-Origin` value that names the refusal (such as
+    /// `origin-not-allowed`), which can never grant, so that the browser's console prints it.
+    /// It shows callers what the policy allows, so a warning is logged while it is on.
+    /// Default: false.
+    pub explain: bool,
     /// Per-path policies, tried in order; the first whose `path` glob matches decides. When
     /// non-empty, a path no entry matches gets no CORS at all, as in flask-cors.
     ///
@@ -125,6 +132,7 @@ impl Default for CorsOptions {
             automatic_options: true,
             allow_private_network: false,
             dangerously_allow_insecure_origins: false,
+            explain: false,
             resources: Vec::new(),
         }
     }
@@ -187,6 +195,8 @@ pub struct ResourceOptions {
     pub allow_private_network: Option<bool>,
     /// See [`CorsOptions::dangerously_allow_insecure_origins`].
     pub dangerously_allow_insecure_origins: Option<bool>,
+    /// See [`CorsOptions::explain`].
+    pub explain: Option<bool>,
 }
 
 impl ResourceOptions {
@@ -219,6 +229,7 @@ impl ResourceOptions {
                 &self.dangerously_allow_insecure_origins,
                 &top.dangerously_allow_insecure_origins,
             ),
+            explain: pick(&self.explain, &top.explain),
             resources: Vec::new(),
         }
     }
@@ -311,6 +322,7 @@ impl CorsOptions {
                 "CORS_DANGEROUSLY_ALLOW_INSECURE_ORIGINS" => {
                     flag(&mut o.dangerously_allow_insecure_origins)
                 }
+                "CORS_EXPLAIN" => flag(&mut o.explain),
                 "CORS_MAX_AGE" => match value.trim().parse::<u64>() {
                     Ok(n) => o.max_age = Some(n),
                     Err(_) => found.push(problems::env_not_seconds(key, value)),

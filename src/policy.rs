@@ -1,6 +1,8 @@
 //! What options compile to: an immutable [`Policy`] per path, with every response header value
 //! computed once at start-up.
 
+use std::fmt;
+
 use actix_web::http::header::HeaderValue;
 
 use crate::headers::AllowedHeaders;
@@ -25,6 +27,49 @@ pub(crate) struct Policy {
     /// `automatic_options`: the `Allow` value of automatic `OPTIONS` answers when it is on.
     pub(crate) automatic_options: Option<HeaderValue>,
     pub(crate) private_network: bool,
+    /// `explain`: refusals say in their answer which option refused what.
+    pub(crate) explain: bool,
+    /// Which of its `Cors`'s policies this is, for log lines and explanations.
+    pub(crate) entry: Entry,
+}
+
+/// Which of a `Cors`'s policies a [`Policy`] is: its top-level one, or a `resources` entry
+/// (its index and path glob).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Entry(Option<(usize, Box<str>)>);
+
+impl Entry {
+    pub(crate) fn resource(index: usize, glob: &str) -> Self {
+        Entry(Some((index, glob.into())))
+    }
+
+    /// The full name of one of this policy's options, as a configuration names it
+    /// (`methods`, `resources[1].methods`).
+    pub(crate) fn option(&self, name: &'static str) -> OptionName<'_> {
+        OptionName(self, name)
+    }
+}
+
+/// `resources[1] "/api/*"`, or nothing for the top-level policy.
+impl fmt::Display for Entry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Some((i, glob)) => write!(f, "resources[{i}] {glob:?}"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// An option's name within its policy; see [`Entry::option`].
+pub(crate) struct OptionName<'a>(&'a Entry, &'static str);
+
+impl fmt::Display for OptionName<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &(self.0).0 {
+            Some((i, _)) => write!(f, "resources[{i}].{}", self.1),
+            None => f.write_str(self.1),
+        }
+    }
 }
 
 /// The `Access-Control-Allow-Origin` sent, with `always_send`, to a request that has no

@@ -368,6 +368,10 @@ pub(crate) fn warn_max_age_above_chromium(prefix: &str, seconds: u64) -> String 
     format!("{prefix}max_age {seconds} is above Chromium's cap of {CHROMIUM_MAX_AGE} seconds; Chromium will use {CHROMIUM_MAX_AGE}")
 }
 
+pub(crate) fn warn_explain(prefix: &str) -> String {
+    format!("{prefix}explain is on: every refused request is answered with the option that refused it and why, which shows callers what the policy allows; turn it off in production")
+}
+
 pub(crate) fn warn_private_network(prefix: &str) -> String {
     format!("{prefix}allow_private_network is on: public sites may reach this server on a private network when the origin is allowed")
 }

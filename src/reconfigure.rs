@@ -155,6 +155,7 @@ pub(crate) fn changes(old: &CorsOptions, new: &CorsOptions) -> Vec<String> {
             old.dangerously_allow_insecure_origins,
             new.dangerously_allow_insecure_origins,
         ),
+        ("explain", old.explain, new.explain),
     ];
     for (name, a, b) in flags {
         if a != b {

@@ -11,7 +11,7 @@ use crate::headers::{self, AllowedHeaders};
 use crate::methods::AllowedMethods;
 use crate::options::{CorsOptions, DEFAULT_METHODS};
 use crate::origin::{self, OriginMatcher, OriginPattern, OriginPredicate};
-use crate::policy::{CompiledCors, PathGlob, Policy, WithoutOrigin};
+use crate::policy::{CompiledCors, Entry, PathGlob, Policy, WithoutOrigin};
 use crate::problems::{self, CHROMIUM_MAX_AGE};
 use crate::regex_lint;
 
@@ -66,7 +66,11 @@ fn compile_resources(
         // regexes decides by those alone.
         let inherit = entry.origins.is_none() && entry.origin_regexes.is_none();
         let predicate = inherit.then_some(predicate).flatten();
-        let policy = compile_policy(&entry.merged_over(options), predicate, &prefix, f);
+        let policy = compile_policy(&entry.merged_over(options), predicate, &prefix, f)
+            .map(|p| Policy {
+                entry: Entry::resource(i, &entry.path),
+                ..p
+            });
         if !glob_ok {
             continue;
         }
@@ -120,6 +124,9 @@ fn compile_policy(
     if o.allow_private_network {
         f.warnings.push(problems::warn_private_network(prefix));
     }
+    if o.explain {
+        f.warnings.push(problems::warn_explain(prefix));
+    }
     let send_wildcard = o.send_wildcard && origins.allows_any() && !o.supports_credentials;
     // `*` for every request is the one answer that does not depend on the Origin; without
     // always_send, whether `*` is sent depends on whether an Origin came.
@@ -142,6 +149,8 @@ fn compile_policy(
         vary: o.vary_header && depends_on_origin,
         automatic_options: o.automatic_options.then_some(allow),
         private_network: o.allow_private_network,
+        explain: o.explain,
+        entry: Entry::default(),
     })
 }
 

@@ -21,6 +21,7 @@ fn from_vars_reads_flask_cors_keys() {
         ("CORS_AUTOMATIC_OPTIONS", "off"),
         ("CORS_ALLOW_PRIVATE_NETWORK", "yes"),
         ("CORS_DANGEROUSLY_ALLOW_INSECURE_ORIGINS", "false"),
+        ("CORS_EXPLAIN", "on"),
         ("HOME", "/root"),
     ])
     .unwrap();
@@ -41,6 +42,7 @@ fn from_vars_reads_flask_cors_keys() {
         automatic_options: false,
         allow_private_network: true,
         dangerously_allow_insecure_origins: false,
+        explain: true,
         resources: vec![],
     };
     assert_eq!(o, want);
@@ -114,8 +116,9 @@ mod serde_options {
                 "automatic_options": true,
                 "allow_private_network": false,
                 "dangerously_allow_insecure_origins": false,
+                "explain": false,
                 "resources": [
-                    {"path": "/api/*", "origins": "https://api-client.example.com", "max_age": 5},
+                    {"path": "/api/*", "origins": "https://api-client.example.com", "max_age": 5, "explain": true},
                     {"path": "/public/*", "origins": []}
                 ]
             }"#,
@@ -129,6 +132,9 @@ mod serde_options {
             Some(&["https://api-client.example.com".to_string()][..])
         );
         assert_eq!(o.resources[1].origins.as_deref(), Some(&[][..]));
+        assert!(!o.explain);
+        assert_eq!(o.resources[0].explain, Some(true));
+        assert_eq!(o.resources[1].explain, None);
         assert!(Cors::from_options(o).is_ok());
     }
 

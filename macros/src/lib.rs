@@ -57,6 +57,7 @@ const OPTIONS: &[(&str, Kind)] = &[
     ("automatic_options", Kind::Bool),
     ("allow_private_network", Kind::Bool),
     ("dangerously_allow_insecure_origins", Kind::Bool),
+    ("explain", Kind::Bool),
 ];
 
 /// flask-cors's `@cross_origin()` for an actix-web route: the route answers its own CORS
