@@ -85,6 +85,7 @@ pub struct ConfigProblem {
     kind: ProblemKind,
     message: String,
     fix: String,
+    suggestion: Option<String>,
 }
 
 impl ConfigProblem {
@@ -101,7 +102,20 @@ impl ConfigProblem {
             kind,
             message: message.into(),
             fix: fix.into(),
+            suggestion: None,
         }
+    }
+
+    /// The same problem with another fix.
+    pub(crate) fn with_fix(mut self, fix: String) -> Self {
+        self.fix = fix;
+        self
+    }
+
+    /// The same problem, whose fix is to write `value` instead.
+    pub(crate) fn suggesting(mut self, value: String) -> Self {
+        self.suggestion = Some(value);
+        self
     }
 
     /// The option the problem is in, such as `origins` or `resources[1].methods`.
@@ -157,6 +171,20 @@ impl ConfigProblem {
     /// ```
     pub fn fix(&self) -> &str {
         &self.fix
+    }
+
+    /// The value to write instead of [`value`](ConfigProblem::value), when the fix is one: the
+    /// offending value with every problem it has fixed at once, accepted as it is.
+    ///
+    /// ```
+    /// # use actix_cross_origin::Cors;
+    /// let err = Cors::default().origins(["https://App.example.com:443/"]).try_build().unwrap_err();
+    /// let fixed = err.problems()[0].suggestion().unwrap();
+    /// assert_eq!(fixed, "https://app.example.com");
+    /// assert!(Cors::default().origins([fixed]).try_build().is_ok());
+    /// ```
+    pub fn suggestion(&self) -> Option<&str> {
+        self.suggestion.as_deref()
     }
 }
 

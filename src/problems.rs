@@ -3,8 +3,8 @@
 //! *that* something is wrong; this file says it to the user.
 
 use crate::error::{ConfigProblem, ProblemKind};
-use crate::origin::{canonical_ipv6, PatternError, SyntaxError};
-use crate::regex_lint::Finding;
+use crate::origin::{self, canonical_ipv6, PatternError, Repaired, SyntaxError};
+use crate::regex_lint::{self, Finding};
 
 /// Chromium's cap on `Access-Control-Max-Age`.
 pub(crate) const CHROMIUM_MAX_AGE: u64 = 7_200;
@@ -33,9 +33,32 @@ pub(crate) fn wildcard_in_list(option: &str, what: &str, list: &str) -> ConfigPr
     )
 }
 
-/// An `origins` entry that is not a valid origin or pattern.
+/// An `origins` entry that is not a valid origin or pattern. When every mistake in it can be
+/// repaired, the fix is the entry with all of them repaired, which is accepted as it is.
+/// With `https_required` (credentials on) the repair also makes the entry https, which the
+/// credential rule would ask for next.
+pub(crate) fn origin_pattern(
+    option: &str,
+    entry: &str,
+    e: &PatternError,
+    https_required: bool,
+) -> ConfigProblem {
+    let found = origin_pattern_problem(option, entry, e);
+    let Some(Repaired { entry, repairs }) = origin::repaired(entry, https_required) else {
+        return found;
+    };
+    let how = match repairs.split_last() {
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    };
+    found
+        .with_fix(format!("write it {how}: \"{entry}\""))
+        .suggesting(entry)
+}
+
 #[rustfmt::skip]
-pub(crate) fn origin_pattern(option: &str, entry: &str, e: &PatternError) -> ConfigProblem {
+fn origin_pattern_problem(option: &str, entry: &str, e: &PatternError) -> ConfigProblem {
     use PatternError as E;
     use ProblemKind as K;
     let (kind, msg, fix): (ProblemKind, &str, String) = match e {
@@ -125,6 +148,7 @@ pub(crate) fn insecure_origin_with_credentials(option: &str, entry: &str) -> Con
         "is not https (nor loopback) while credentials are on: anyone on the network path can act as it",
         &format!("use \"https://{rest}\", or set dangerously_allow_insecure_origins if you accept the risk"),
     )
+    .suggesting(format!("https://{rest}"))
 }
 
 /// Credentials together with any origin; `left_out` when `origins` was not given at all.
@@ -186,24 +210,32 @@ pub(crate) fn regex_matches_star(option: &str, re: &str) -> ConfigProblem {
     )
 }
 
-/// A regex that compiles but admits look-alike hosts (see `regex_lint`).
+/// A regex that compiles but admits look-alike hosts (see `regex_lint`). The fix is the regex
+/// with every finding fixed at once, when that leaves none, so that it is accepted as it is.
 pub(crate) fn regex_lint(option: &str, re: &str, finding: Finding) -> ConfigProblem {
-    let p = |kind, msg: &str, fix: &str| problem(option, Some(re), kind, msg, fix);
+    let repaired = regex_lint::repaired(re);
+    let p = |kind, msg: &str, fix: String| {
+        let found = problem(option, Some(re), kind, msg, &fix);
+        match &repaired {
+            Some(whole) => found.suggesting(whole.clone()),
+            None => found,
+        }
+    };
     match finding {
         Finding::UnescapedDot(fixed) => p(
             ProblemKind::UnescapedDotInRegex,
             "has a `.` that matches any character, so look-alike hosts match too",
-            &format!("escape literal dots: {fixed:?}"),
+            format!("escape literal dots: {:?}", repaired.as_ref().unwrap_or(&fixed)),
         ),
         Finding::CrossesLabel(fixed) => p(
             ProblemKind::RegexCrossesLabel,
             "has a wildcard directly before a host label, so an attacker's domain that ends with yours matches (\".*example\\.com\" admits evilexample.com)",
-            &format!("match whole labels: {fixed:?}, or use the pattern \"https://*.example.com\" in origins"),
+            format!("match whole labels: {:?}, or use the pattern \"https://*.example.com\" in origins", repaired.as_ref().unwrap_or(&fixed)),
         ),
         Finding::SpansPublicSuffix(suffix) => p(
             ProblemKind::PublicSuffixPattern,
             &format!("has a wildcard over the public suffix {suffix:?}: anyone can register a site under it"),
-            "name your own domain, such as \"https://([a-z0-9-]+\\.)*example\\.com\"",
+            "name your own domain, such as \"https://([a-z0-9-]+\\.)*example\\.com\"".into(),
         ),
     }
 }
@@ -294,6 +326,7 @@ pub(crate) fn glob_never_matches(option: &str, path: &str) -> ConfigProblem {
         "starts with neither / nor *, so it never matches a path (paths start with /)",
         &format!("write it from the root, such as \"/{path}\", or \"*\" for every path"),
     )
+    .suggesting(format!("/{path}"))
 }
 
 pub(crate) fn glob_control_character(option: &str, path: &str) -> ConfigProblem {

@@ -21,6 +21,22 @@ pub(crate) enum Finding {
     SpansPublicSuffix(String),
 }
 
+/// The regex with every finding fixed at once, when each can be fixed and the result has none
+/// left, so that a suggested fix is accepted as it is.
+pub(crate) fn repaired(re: &str) -> Option<String> {
+    let mut fixed = re.to_owned();
+    // A dot fix and a label fix at most, each once.
+    for _ in 0..3 {
+        match lint(&fixed).into_iter().next() {
+            None if fixed == re => return None,
+            None => return Some(fixed),
+            Some(Finding::UnescapedDot(next) | Finding::CrossesLabel(next)) => fixed = next,
+            Some(Finding::SpansPublicSuffix(_)) => return None,
+        }
+    }
+    None
+}
+
 /// The lints for one regex (not anchored: it is matched against the whole origin).
 pub(crate) fn lint(re: &str) -> Vec<Finding> {
     let mut found = Vec::new();

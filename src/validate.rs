@@ -219,7 +219,11 @@ fn compile_origin(
 ) {
     let insecure_refused = o.supports_credentials && !o.dangerously_allow_insecure_origins;
     match origin::parse_pattern(entry) {
-        Err(e) => f.problems.push(problems::origin_pattern(option, entry, &e)),
+        Err(e) => {
+            let https_required = o.supports_credentials && !o.dangerously_allow_insecure_origins;
+            let problem = problems::origin_pattern(option, entry, &e, https_required);
+            f.problems.push(problem);
+        }
         Ok(OriginPattern::Any) => {
             if in_a_list {
                 let problem = problems::wildcard_in_list(option, "origin", "origins");

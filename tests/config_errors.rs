@@ -479,3 +479,98 @@ fn changing_a_built_cors_validates_it_again() {
         "the clone's change did not leak into the original"
     );
 }
+
+/// Every fix that names a value to write instead is accepted as it is: the value, put in its
+/// place, is refused for nothing (one start-up to mend each entry, not one per mistake).
+#[test]
+fn every_suggested_fix_is_accepted() {
+    let origins = [
+        "https://App.example.com:443/",
+        "https://App.example.com",
+        "https://app.example.com/",
+        "https://app.example.com/app?x#y",
+        "http://api.example.com:80",
+        "HTTPS://*.Example.com:443/",
+        "app.example.com",
+        "App.example.com:8443/",
+        "https://app.example.com.:8443/",
+        "http://[0:0:0:0:0:0:0:1]:8080/",
+        "http://localhost:*/",
+        "http://Intranet.example",
+    ];
+    let regexes = [
+        r"https://api.example.com",
+        r"https://.*example\.com",
+        r"https://.*example.com",
+        r"https://[a-z]+.example.com",
+    ];
+    let globs = ["api/*", "items"];
+    let mut options = Vec::new();
+    for origin in origins {
+        for credentials in [false, true] {
+            options.push(CorsOptions {
+                origins: Some(vec![origin.into(), "https://ok.example.com".into()]),
+                supports_credentials: credentials,
+                ..CorsOptions::default()
+            });
+        }
+    }
+    for re in regexes {
+        options.push(CorsOptions {
+            origins: Some(vec![]),
+            origin_regexes: vec![re.into()],
+            ..CorsOptions::default()
+        });
+    }
+    for glob in globs {
+        options.push(CorsOptions {
+            resources: vec![ResourceOptions {
+                path: glob.into(),
+                ..ResourceOptions::default()
+            }],
+            ..CorsOptions::default()
+        });
+    }
+    let mut suggested = 0;
+    for mut o in options {
+        let e = Cors::from_options(o.clone()).unwrap_err();
+        let mut any = false;
+        for p in e.problems() {
+            let (Some(value), Some(fix)) = (p.value(), p.suggestion()) else {
+                continue;
+            };
+            any = true;
+            assert!(p.fix().contains(&format!("{fix:?}")), "{p}");
+            let replace = |list: &mut Vec<String>| {
+                for v in list.iter_mut().filter(|v| *v == value) {
+                    *v = fix.to_owned();
+                }
+            };
+            match p.option() {
+                "origins" => replace(o.origins.as_mut().unwrap()),
+                "origin_regexes" => replace(&mut o.origin_regexes),
+                "resources[0].path" => o.resources[0].path = fix.to_owned(),
+                other => panic!("a suggestion for {other}: {p}"),
+            }
+            suggested += 1;
+        }
+        assert!(any, "no suggestion for {e}");
+        if let Err(again) = Cors::from_options(o.clone()) {
+            panic!("the suggested fixes are refused again: {o:?}\n{again}");
+        }
+    }
+    assert!(suggested >= 30, "only {suggested} suggestions checked");
+}
+
+/// The fix for an entry with several mistakes repairs all of them at once.
+#[test]
+fn one_fix_for_every_mistake_in_an_entry() {
+    let e = err(Cors::default().origins(["https://App.example.com:443/"]));
+    assert_eq!(e.problems().len(), 1, "{e}");
+    let p = &e.problems()[0];
+    assert_eq!(p.suggestion(), Some("https://app.example.com"));
+    assert_eq!(
+        p.fix(),
+        "write it in lowercase, without a path and without the default port: \"https://app.example.com\""
+    );
+}

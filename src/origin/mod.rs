@@ -11,14 +11,17 @@
 //! - `public_suffix`: where a wildcard would admit strangers.
 //! - `matcher`: what a policy's origins compile to ([`OriginMatcher`], [`OriginVerdict`]).
 //! - `remembered`: the per-thread memory of origins a pattern or regex granted.
+//! - `repair`: the form a browser sends of a mistyped entry, for the fix a problem suggests.
 
 mod matcher;
 mod pattern;
 mod public_suffix;
 mod remembered;
+mod repair;
 mod syntax;
 
 pub(crate) use matcher::{OriginMatcher, OriginPredicate, OriginVerdict};
 pub(crate) use pattern::{parse as parse_pattern, OriginPattern, PatternError};
 pub(crate) use public_suffix::is_public_suffix;
+pub(crate) use repair::{repaired, Repaired};
 pub(crate) use syntax::{canonical_ipv6, parse, SyntaxError};
