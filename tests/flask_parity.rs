@@ -11,6 +11,8 @@
 
 #[path = "parity/deviations.rs"]
 mod deviations;
+#[path = "support/fetch_check.rs"]
+mod fetch_check;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -109,49 +111,37 @@ pub struct Granted {
     pub exposed: BTreeSet<String>,
 }
 
-/// The Fetch standard's CORS check (section 4.9): one `Access-Control-Allow-Origin`, `*`
-/// without credentials or the origin byte for byte, and `Access-Control-Allow-Credentials:
-/// true` with credentials.
-fn cors_check(req: &Req, seen: &Seen) -> bool {
-    let allow = seen.all("allow-origin");
-    let [allow] = allow[..] else {
-        return false;
-    };
-    if allow == "*" && !req.credentials {
-        return true;
+impl fetch_check::Answer for Seen {
+    fn status(&self) -> u16 {
+        self.status
     }
-    if Some(allow) != req.origin() {
-        return false;
+    fn values(&self, name: &str) -> Vec<String> {
+        let kept = name.strip_prefix("access-control-").unwrap_or(name);
+        self.all(kept).into_iter().map(str::to_owned).collect()
     }
-    !req.credentials || seen.all("allow-credentials") == ["true"]
 }
 
-/// The CORS-preflight fetch's checks (section 4.10): an ok status, the CORS check, the method
-/// and every requested header allowed, and the private network answer when asked.
-pub fn preflight_passes(req: &Req, seen: &Seen) -> bool {
-    if !(200..300).contains(&seen.status) || !cors_check(req, seen) {
-        return false;
-    }
-    let wildcard_ok = |list: &[String]| !req.credentials && list.iter().any(|m| m == "*");
-    let methods = seen.list("allow-methods");
-    let method = req.acrm.as_deref().unwrap_or_default();
-    let safelisted = matches!(method, "GET" | "HEAD" | "POST");
-    if !(methods.iter().any(|m| m == method) || safelisted || wildcard_ok(&methods)) {
-        return false;
-    }
-    let allowed: Vec<String> = seen
-        .list("allow-headers")
-        .iter()
-        .map(|h| h.to_ascii_lowercase())
-        .collect();
-    let requested = req.acrh.as_deref().unwrap_or_default().split(',');
-    for name in requested.map(|h| h.trim().to_ascii_lowercase()) {
-        let by_star = wildcard_ok(&allowed) && name != "authorization";
-        if !name.is_empty() && !allowed.contains(&name) && !by_star {
-            return false;
+impl Req {
+    /// What the page asked for, as the browser checks read it.
+    fn asked(&self) -> fetch_check::Asked<'_> {
+        fetch_check::Asked {
+            origin: self.origin().unwrap_or_default(),
+            method: self.acrm.as_deref().unwrap_or_default(),
+            headers: self.acrh.as_deref().unwrap_or_default(),
+            credentials: self.credentials,
+            private_network: self.private_network,
         }
     }
-    !req.private_network || seen.all("allow-private-network") == ["true"]
+}
+
+/// The Fetch standard's CORS check (section 4.9), shared with the other tests.
+fn cors_check(req: &Req, seen: &Seen) -> bool {
+    fetch_check::cors_check(seen, req.origin().unwrap_or_default(), req.credentials)
+}
+
+/// The CORS-preflight fetch's checks (section 4.8), shared with the other tests.
+pub fn preflight_passes(req: &Req, seen: &Seen) -> bool {
+    fetch_check::preflight_passes(seen, &req.asked())
 }
 
 pub fn conclude(req: &Req, seen: &Seen) -> Outcome {

@@ -157,14 +157,10 @@ fn preflight_like(p: &Pair<'_>) -> bool {
     p.req.method == "OPTIONS" && p.req.acrm.is_some()
 }
 
-/// Whether a browser would refuse flask-cors's answer to this preflight, had it been sent
+/// Whether a browser would refuse `seen` as the answer to this preflight, had it been sent
 /// from the origin that answer names.
-fn flask_refuses_preflight(p: &Pair<'_>) -> bool {
-    let named = p
-        .flask_seen
-        .all("allow-origin")
-        .first()
-        .map(|o| o.to_string());
+fn refuses_preflight(p: &Pair<'_>, seen: &Seen) -> bool {
+    let named = seen.all("allow-origin").first().map(|o| o.to_string());
     let origin = match named.as_deref() {
         None | Some("*") => p.req.origin().unwrap_or("https://probe.example").to_owned(),
         Some(o) => o.to_owned(),
@@ -173,7 +169,7 @@ fn flask_refuses_preflight(p: &Pair<'_>) -> bool {
         origin: Some(origin),
         ..p.req.clone()
     };
-    !super::preflight_passes(&probe, p.flask_seen)
+    !super::preflight_passes(&probe, seen)
 }
 
 /// Whether `options` (top level or a resource) sets `name` to `value`.
@@ -305,14 +301,25 @@ pub static DEVIATIONS: &[Deviation] = &[
         },
     },
     Deviation {
-        name: "refused-preflight-gets-403",
-        stricter: true,
-        reason: "flask-cors answers a preflight it refuses with 200 and Access-Control-Allow-Origin (the browser then fails it on the method or a header); we answer 403 with no CORS field, as the Fetch standard suggests, and log why",
+        name: "refused-preflight-names-what-failed",
+        stricter: false,
+        reason: "flask-cors answers a preflight it refuses for its method, a header or private network access with 200, Access-Control-Allow-Origin, Access-Control-Max-Age and the allowed part of what was asked; we answer 204 with Access-Control-Allow-Origin and the policy's own lists of methods and headers, without Access-Control-Max-Age, so that the browser names the method or header at fault. Browsers refuse both: only a client that sends no Origin (curl) sees the difference",
         applies: |p| {
-            preflight_like(p)
-                && p.ours_seen.status == 403
-                && p.ours_seen.fields.iter().all(|(n, _)| n == "vary")
-                && flask_refuses_preflight(p)
+            no_origin(p)
+                && preflight_like(p)
+                && p.ours_seen.status == 204
+                && p.ours_seen.all("max-age").is_empty()
+                && p.ours_seen.all("allow-private-network").is_empty()
+                && p.flask.granted.as_ref().is_some_and(|g| g.max_age.is_some())
+                && refuses_preflight(p, p.flask_seen)
+                && refuses_preflight(p, p.ours_seen)
+                && (p.ours.vary_origin || !p.flask.vary_origin)
+                && same_but(p, |o| {
+                    if let Some(g) = &mut o.granted {
+                        g.max_age = None;
+                    }
+                    o.vary_origin = false;
+                })
         },
     },
     Deviation {
