@@ -1,7 +1,6 @@
 //! [`Cors`]: the fluent builder users write, validated once into a shared compiled policy.
 
 use std::fmt;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use actix_web::dev::RequestHead;
@@ -67,8 +66,6 @@ struct BuilderState {
     compiled: OnceLock<Result<Arc<Live>, ConfigError>>,
     /// Where the policy was written, for its start-up error and refusal lines.
     source: PolicySource,
-    /// The start-up error was reported: every worker starts the `Cors`, one report is enough.
-    reported: Arc<AtomicBool>,
 }
 
 /// The flask `@cross_origin()` counterpart: a [`Cors`] meant for a scope, a resource or a
@@ -147,7 +144,6 @@ impl Cors {
                 predicate,
                 compiled: OnceLock::new(),
                 source: PolicySource::here(),
-                reported: Arc::default(),
             }),
         }
     }
@@ -274,11 +270,9 @@ impl Cors {
         &self.state.source
     }
 
-    /// Reports an invalid policy that actix is starting, once for all workers and clones.
+    /// Reports an invalid policy that actix is starting.
     pub(crate) fn report_invalid(&self, e: &ConfigError) {
-        if !self.state.reported.swap(true, Ordering::Relaxed) {
-            log_lines::invalid_policy(e, self.source());
-        }
+        log_lines::invalid_policy(e, self.source());
     }
 
     /// The policies in force: validated once (shared by all clones), with the start-up
@@ -307,7 +301,6 @@ impl Cors {
         let state = Arc::make_mut(&mut self.state);
         state.options = options;
         state.compiled = OnceLock::new();
-        state.reported = Arc::default();
         change(&mut state.options);
         self
     }
@@ -404,7 +397,6 @@ impl Cors {
     {
         let state = Arc::make_mut(&mut self.state);
         state.compiled = OnceLock::new();
-        state.reported = Arc::default();
         state.predicate = Some(Arc::new(predicate));
         self
     }

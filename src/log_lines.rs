@@ -4,6 +4,7 @@
 //! inside the logging macros, so that a line that is off costs its level check only.
 
 use std::fmt;
+use std::sync::Mutex;
 
 use actix_web::dev::ServiceRequest;
 
@@ -18,12 +19,22 @@ pub(crate) const TARGET: &str = "actix_cross_origin";
 /// A `Cors` that actix starts with an invalid policy: the server does not start. The line says
 /// where the policy was written (a route attribute's handler, and the file and line). Without a
 /// logger it goes to stderr, since actix itself only says "Can not start server service 0".
+///
+/// Each worker starts its own `Cors` (often built anew in the `HttpServer::new` closure), so
+/// the same line is written once per process, not once per worker.
 pub(crate) fn invalid_policy(e: &ConfigError, source: &PolicySource) {
-    if log::log_enabled!(target: TARGET, log::Level::Error) {
-        log::error!(target: TARGET, "{source} is invalid, so the server does not start: {e}");
-    } else {
-        eprintln!("error: {source} is invalid, so the server does not start: {e}");
+    static WRITTEN: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    let line = format!("{source} is invalid, so the server does not start: {e}");
+    let mut written = WRITTEN.lock().unwrap_or_else(|e| e.into_inner());
+    if written.contains(&line) {
+        return;
     }
+    if log::log_enabled!(target: TARGET, log::Level::Error) {
+        log::error!(target: TARGET, "{line}");
+    } else {
+        eprintln!("error: {line}");
+    }
+    written.push(line);
 }
 
 /// A risky but valid setting, when a policy is validated.

@@ -402,7 +402,7 @@ pub(crate) fn warn_max_age_above_chromium(prefix: &str, seconds: u64) -> String 
 }
 
 pub(crate) fn warn_explain(prefix: &str) -> String {
-    format!("{prefix}explain is on: every refused request is answered with the option that refused it and why, which shows callers what the policy allows; turn it off in production")
+    format!("{prefix}explain is on: every refused request is answered with the option that refused it and why, which shows callers the policy's lists; turn it off in production")
 }
 
 pub(crate) fn warn_private_network(prefix: &str) -> String {

@@ -82,7 +82,7 @@ async fn request_bytes_cannot_forge_log_lines() {
     );
     // actix decodes %0D%0A in the routed path; the log line shows the bytes escaped.
     assert!(
-        line.ends_with(r#"path "/x\x0d\x0a2024-01-01 CRITICAL forged""#),
+        line.contains(r#"; path "/x\x0d\x0a2024-01-01 CRITICAL forged"; decided by the App's Cors"#),
         "{line}"
     );
 }
@@ -151,6 +151,7 @@ async fn an_invalid_policy_logs_its_error_when_actix_starts_it() {
     assert!(
         logs.iter().any(|(l, s)| *l == Level::Error
             && s.contains("invalid CORS configuration")
+            && s.contains("the CORS policy (built at tests/logging.rs:")
             && s.contains("\"https://a.com\"")),
         "{logs:?}"
     );
@@ -215,4 +216,150 @@ async fn a_route_policy_that_answers_its_preflights_does_not_warn() {
     })
     .await;
     assert!(!logs.iter().any(|(l, _)| *l == Level::Warn), "{logs:?}");
+}
+
+#[actix_cross_origin::cross_origin(origins = ["https://route.example"])]
+#[actix_web::get("/attr")]
+async fn attr() -> &'static str {
+    "attr"
+}
+
+/// An App whose policy allows only `https://app.example.com`, with inner policies that allow
+/// any origin (a scope), `https://route.example` (a resource and a route attribute), and
+/// resources entries.
+async fn nested_app() -> impl TestApp<actix_web::body::EitherBody<actix_web::body::BoxBody>> {
+    use actix_cross_origin::{cross_origin, ResourceOptions};
+    use actix_web::web;
+    let app_policy = Cors::default()
+        .origins(["https://app.example.com"])
+        .resources([
+            ResourceOptions {
+                path: "/api/*".into(),
+                methods: Some(vec!["GET".into()]),
+                ..ResourceOptions::default()
+            },
+            ResourceOptions {
+                path: "/*".into(),
+                ..ResourceOptions::default()
+            },
+        ]);
+    actix_web::test::init_service(
+        actix_web::App::new()
+            .service(
+                web::scope("/public")
+                    .wrap(cross_origin())
+                    .route("/status", web::get().to(|| async { "up" })),
+            )
+            .service(
+                web::resource("/res/item")
+                    .wrap(cross_origin().origins(["https://route.example"]))
+                    .route(web::put().to(|| async { "res" })),
+            )
+            .service(attr)
+            .route("/api/items", web::get().to(|| async { "items" }))
+            .route("/other", web::get().to(|| async { "other" }))
+            .wrap(app_policy),
+    )
+    .await
+}
+
+/// A policy that yields to an inner one logs nothing for what the inner one decides: the
+/// scope's policy grants `https://random.example`, so no line says it was refused.
+#[actix_rt::test]
+async fn a_policy_that_yields_never_logs_what_an_inner_policy_decides() {
+    let logs = logged(async {
+        let app = nested_app().await;
+        let res = call(&app, get("/public/status", Some("https://random.example"))).await;
+        assert_eq!(acao(&res).as_deref(), Some("https://random.example"));
+        let res = call(&app, preflight("/public/status", "https://random.example", "PUT", None)).await;
+        assert_eq!(acao(&res).as_deref(), Some("https://random.example"));
+        let res = call(&app, get("/attr", Some("https://route.example"))).await;
+        assert_eq!(acao(&res).as_deref(), Some("https://route.example"));
+        let put = get("/res/item", Some("https://route.example")).method(actix_web::http::Method::PUT);
+        let res = call(&app, put).await;
+        assert_eq!(acao(&res).as_deref(), Some("https://route.example"));
+    })
+    .await;
+    assert_eq!(lines_at(&logs, Level::Debug), Vec::<&str>::new());
+}
+
+/// Every refusal line names the policy that decided: the App's, a scope's, a resource's, or a
+/// route attribute's (its handler), where it was built, and its `resources` entry.
+#[actix_rt::test]
+async fn every_refusal_line_names_the_policy_that_decided() {
+    let here = "tests/logging.rs:";
+    let cases: Vec<(actix_web::test::TestRequest, String)> = vec![
+        (
+            get("/other", Some("https://evil.example")),
+            format!("decided by the App's Cors (built at {here}"),
+        ),
+        (
+            get("/api/items", Some("https://evil.example")),
+            "resources[0] \"/api/*\"".to_owned(),
+        ),
+        (
+            get("/other", Some("https://evil.example")),
+            "resources[1] \"/*\"".to_owned(),
+        ),
+        (
+            preflight("/api/items", "https://app.example.com", "DELETE", None),
+            "method \"DELETE\" is not allowed; path \"/api/items\"; decided by the App's Cors".to_owned(),
+        ),
+        (
+            preflight("/res/item", "https://evil.example", "PUT", None),
+            format!("decided by the Cors of resource \"/res/item\" (built at {here}"),
+        ),
+        (
+            get("/attr", Some("https://evil.example")),
+            "decided by the #[cross_origin] policy of handler `attr` (GET /attr)".to_owned(),
+        ),
+    ];
+    for (req, want) in cases {
+        let logs = logged(async {
+            let app = nested_app().await;
+            let _ = call(&app, req).await;
+        })
+        .await;
+        let lines = lines_at(&logs, Level::Debug);
+        assert_eq!(lines.len(), 1, "{want}: {lines:?}");
+        assert!(lines[0].contains(&want), "{:?} lacks {want:?}", lines[0]);
+    }
+}
+
+/// A scope's policy names its scope.
+#[actix_rt::test]
+async fn a_scope_policy_names_its_scope() {
+    use actix_web::web;
+    let logs = logged(async {
+        let app = actix_web::test::init_service(actix_web::App::new().service(
+            web::scope("/partner")
+                .wrap(actix_cross_origin::cross_origin().origins(["https://partner.example"]))
+                .route("/feed", web::get().to(|| async { "feed" })),
+        ))
+        .await;
+        let _ = call(&app, get("/partner/feed", Some("https://evil.example"))).await;
+    })
+    .await;
+    let lines = lines_at(&logs, Level::Debug);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].contains("decided by the Cors of scope \"/partner\" (built at tests/logging.rs:"),
+        "{}",
+        lines[0]
+    );
+}
+
+/// Explain mode warns at start-up and at each change that turns it on.
+#[actix_rt::test]
+async fn explain_mode_warns_that_it_shows_the_lists() {
+    let logs = logged(async {
+        let cors = Cors::default().origins(["https://a.com"]).explain(true).try_build().unwrap();
+        let mut options = cors.options();
+        options.max_age = Some(5);
+        cors.reconfigure(options).unwrap();
+    })
+    .await;
+    let warnings = lines_at(&logs, Level::Warn);
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(warnings.iter().all(|w| w.contains("explain is on") && w.contains("policy's lists")), "{warnings:?}");
 }
