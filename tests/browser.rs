@@ -96,6 +96,11 @@ fn api_app_policy(origin_a: &str) -> Cors {
                 origin_regexes: Some(vec![r"http://localhost:[0-9]+".into()]),
                 ..entry("/regex/*")
             },
+            // The same policy in explain mode: refusals name themselves in their answer.
+            ResourceOptions {
+                explain: Some(true),
+                ..entry("/explain/*")
+            },
             entry("/*"),
         ])
         .try_build()
@@ -818,5 +823,84 @@ fn patterns_regexes_and_unrouted_paths() {
         c.blocked("pattern");
         c.readable("regex", 200, Some("regex"));
         c.finish();
+    });
+}
+
+/// Each kind of refusal, preflight and actual request, default and explain mode: the verdict
+/// in every engine, and the console line Chromium and WebKit print for it (Firefox prints its
+/// console only to WebDriver BiDi, so there the verdict alone is asserted).
+#[test]
+fn each_refusal_names_its_reason_in_the_console() {
+    for_each_engine("each_refusal_names_its_reason_in_the_console", |h| {
+        let delete = json!({"method": "DELETE"});
+        let forbidden = json!({"headers": {"X-Forbidden": "f"}});
+        let put = json!({"method": "PUT"});
+        // From page A, whose origin is allowed: refused for the method or a header.
+        let from_a = json!([
+            case("method", "/api/item", delete.clone()),
+            case("header", "/api/header-bad", forbidden.clone()),
+            case("explain_method", "/explain/item", delete),
+            case("explain_header", "/explain/header", forbidden),
+        ]);
+        // From page C, whose origin is not: refused for the origin.
+        let from_c = json!([
+            case("origin_preflight", "/api/item", put.clone()),
+            case("origin_actual", "/api/data", json!({})),
+            case("explain_origin_preflight", "/explain/item", put),
+            case("explain_origin_actual", "/explain/data", json!({})),
+        ]);
+        let api = format!("http://127.0.0.1:{}", h.api.port());
+        let origin_c = h.origin(&Page::C);
+        let chromium = |path: &str, origin: &str, reason: &str| {
+            format!("Access to fetch at '{api}{path}' from origin '{origin}' has been blocked by CORS policy: {reason}")
+        };
+        for (page, cases) in [(Page::A, from_a), (Page::C, from_c)] {
+            let origin = h.origin(&page);
+            let (results, console) = h.run(page, cases.clone());
+            let mut c = Check::new(&results, &console);
+            for case in cases.as_array().unwrap() {
+                c.blocked(case["name"].as_str().unwrap());
+            }
+            let want: Vec<String> = match h.engine {
+                Engine::Chromium if origin != origin_c => vec![
+                    chromium("/api/item", &origin, "Method DELETE is not allowed by Access-Control-Allow-Methods in preflight response."),
+                    chromium("/api/header-bad", &origin, "Request header field x-forbidden is not allowed by Access-Control-Allow-Headers in preflight response."),
+                    chromium("/explain/item", &origin, "Method DELETE is not allowed by Access-Control-Allow-Methods in preflight response."),
+                    chromium("/explain/header", &origin, "Request header field x-forbidden is not allowed by Access-Control-Allow-Headers in preflight response."),
+                ],
+                Engine::Chromium => vec![
+                    chromium("/api/item", &origin, "Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource."),
+                    chromium("/api/data", &origin, "No 'Access-Control-Allow-Origin' header is present on the requested resource."),
+                    chromium("/explain/item", &origin, "Response to preflight request doesn't pass access control check: The 'Access-Control-Allow-Origin' header contains the invalid value 'origin-not-allowed'."),
+                    chromium("/explain/data", &origin, "The 'Access-Control-Allow-Origin' header contains the invalid value 'origin-not-allowed'."),
+                ],
+                Engine::WebKit if origin != origin_c => vec![
+                    "Method DELETE is not allowed by Access-Control-Allow-Methods.".into(),
+                    "Request header field X-Forbidden is not allowed by Access-Control-Allow-Headers.".into(),
+                ],
+                Engine::WebKit => vec![
+                    format!("Origin {origin} is not allowed by Access-Control-Allow-Origin. Status code: 204"),
+                    format!("Origin {origin} is not allowed by Access-Control-Allow-Origin. Status code: 200"),
+                ],
+                Engine::Firefox => vec![],
+            };
+            for line in want {
+                c.fact(
+                    &format!("the console says {line:?}"),
+                    console.iter().any(|l| l.contains(&line)),
+                );
+            }
+            c.finish();
+            let _ = writeln!(std::io::stderr(), "console in {} from {origin}:\n  {}", h.engine.name(), console.join("\n  "));
+        }
+        // No refused preflight was followed by its request.
+        for (method, path) in [("DELETE", "/api/item"), ("DELETE", "/explain/item"), ("PUT", "/api/item"), ("PUT", "/explain/item")] {
+            let origin_c = h.origin(&Page::C);
+            let followed = h.seen(method, path).iter().any(|s| method == "DELETE" || s.origin == origin_c);
+            assert!(!followed, "{method} {path} reached the server after a refused preflight");
+        }
+        for path in ["/api/header-bad", "/explain/header"] {
+            assert!(h.seen("GET", path).is_empty(), "GET {path} reached the server after a refused preflight");
+        }
     });
 }
