@@ -60,37 +60,131 @@ async fn listed_origin_granted_others_refused_but_handler_runs() {
     assert_eq!(hits.get(), 2);
 }
 
-#[actix_rt::test]
-async fn preflight_refusals_are_403_without_cors_headers_and_never_reach_the_handler() {
-    let hits = Hits::default();
-    let cors = listed()
+/// What a preflight refused for its method, a header or private network access is answered
+/// by `refusing()`: the origin's grant and the policy's own lists, never what was refused.
+const GRANT_AND_LISTS: &[(&str, &str)] = &[
+    ("access-control-allow-origin", APP),
+    ("access-control-allow-methods", "GET, PUT"),
+    ("access-control-allow-headers", "content-type, x-token"),
+    ("vary", "Origin"),
+];
+
+fn refusing() -> Cors {
+    listed()
         .methods(["GET", "PUT"])
-        .allow_headers(["Content-Type", "X-Token"]);
-    let app = api(cors, &hits).await;
-    let refused = [
-        preflight("/items", EVIL, "PUT", None),
-        preflight("/items", "null", "PUT", None),
-        preflight("/items", "https://app.example.com/", "PUT", None),
-        preflight("/items", APP, "DELETE", None),
-        preflight("/items", APP, "put", None),
-        preflight("/items", APP, "PU T", None),
-        preflight("/items", APP, "PUT", Some("x-other")),
-        preflight("/items", APP, "PUT", Some("content-type,x-other")),
-        preflight("/items", APP, "PUT", Some("x(token")),
-        preflight("/items", APP, "PUT", None)
-            .insert_header(("access-control-request-private-network", "true")),
-        preflight("/items", APP, "PUT", None).append_header((header::ORIGIN, APP)),
-        preflight("/items", APP, "PUT", None)
-            .append_header((header::ACCESS_CONTROL_REQUEST_METHOD, "PUT")),
-        preflight("/items", APP, "PUT", Some(&",".repeat(5000))),
+        .allow_headers(["Content-Type", "X-Token"])
+}
+
+#[actix_rt::test]
+async fn preflight_refusals_are_204_that_no_browser_passes_and_never_reach_the_handler() {
+    let hits = Hits::default();
+    let app = api(refusing(), &hits).await;
+    let pna = ("access-control-request-private-network", "true");
+    let refused: [(&str, TestRequest, &[(&str, &str)]); 13] = [
+        // The origin: nothing that grants.
+        (
+            "not listed",
+            preflight("/items", EVIL, "PUT", None),
+            ORIGIN_REFUSED,
+        ),
+        (
+            "null",
+            preflight("/items", "null", "PUT", None),
+            ORIGIN_REFUSED,
+        ),
+        (
+            "malformed",
+            preflight("/items", "https://app.example.com/", "PUT", None),
+            ORIGIN_REFUSED,
+        ),
+        (
+            "two Origin fields",
+            preflight("/items", APP, "PUT", None).append_header((header::ORIGIN, APP)),
+            ORIGIN_REFUSED,
+        ),
+        // The method: the origin's grant and the policy's lists.
+        (
+            "method not listed",
+            preflight("/items", APP, "DELETE", None),
+            GRANT_AND_LISTS,
+        ),
+        (
+            "method in lowercase",
+            preflight("/items", APP, "put", None),
+            GRANT_AND_LISTS,
+        ),
+        (
+            "method malformed",
+            preflight("/items", APP, "PU T", None),
+            GRANT_AND_LISTS,
+        ),
+        (
+            "two methods",
+            preflight("/items", APP, "PUT", None)
+                .append_header((header::ACCESS_CONTROL_REQUEST_METHOD, "PUT")),
+            GRANT_AND_LISTS,
+        ),
+        // A header: the same, never the refused name.
+        (
+            "header not listed",
+            preflight("/items", APP, "PUT", Some("x-other")),
+            GRANT_AND_LISTS,
+        ),
+        (
+            "one header of two not listed",
+            preflight("/items", APP, "PUT", Some("content-type,x-other")),
+            GRANT_AND_LISTS,
+        ),
+        (
+            "header malformed",
+            preflight("/items", APP, "PUT", Some("x(token")),
+            GRANT_AND_LISTS,
+        ),
+        (
+            "headers too long",
+            preflight("/items", APP, "PUT", Some(&"x-other,".repeat(600))),
+            GRANT_AND_LISTS,
+        ),
+        // Private network access: the same (no header was asked for, so the list is sent).
+        (
+            "private network",
+            preflight("/items", APP, "PUT", None).insert_header(pna),
+            GRANT_AND_LISTS,
+        ),
     ];
-    for (i, req) in refused.into_iter().enumerate() {
+    for (case, req, want) in refused {
         let res = call(&app, req).await;
-        assert_eq!(res.status(), StatusCode::FORBIDDEN, "case {i}");
-        assert!(!has_cors_headers(&res), "case {i}: {:?}", res.headers());
-        assert_eq!(vary_origin_count(&res), 1, "case {i}");
+        assert_refused_preflight(&res, want, case);
     }
-    assert_eq!(hits.get(), 0);
+    assert_eq!(hits.get(), 0, "no handler ran");
+
+    // Too long, yet naming no header at all: refused and answered alike, though with no name
+    // to fail on, this answer would pass a browser's checks (no browser sends such a field).
+    let res = call(
+        &app,
+        preflight("/items", APP, "PUT", Some(&",".repeat(5000))),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_cors_fields(&res, GRANT_AND_LISTS, "5000 commas");
+
+    // Private network access refused with headers asked for: those, granted, are echoed.
+    let res = call(
+        &app,
+        preflight("/items", APP, "PUT", Some("x-token")).insert_header(pna),
+    )
+    .await;
+    assert_refused_preflight(
+        &res,
+        &[
+            ("access-control-allow-origin", APP),
+            ("access-control-allow-methods", "GET, PUT"),
+            ("access-control-allow-headers", "x-token"),
+            ("vary", "Origin"),
+        ],
+        "private network, x-token",
+    );
+    assert_eq!(hits.get(), 0, "no handler ran");
 
     let res = call(
         &app,
@@ -353,8 +447,20 @@ async fn a_preflight_without_origin_gets_the_answer_always_send_has() {
     let res = call(&app, curl("PUT")).await;
     assert_eq!(acao(&res).as_deref(), Some(APP));
     let res = call(&app, curl("DELETE")).await;
-    assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    assert!(!has_cors_headers(&res));
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_cors_fields(
+        &res,
+        &[
+            ("access-control-allow-origin", APP),
+            ("access-control-allow-methods", "PUT"),
+            ("vary", "Origin"),
+        ],
+        "a method not allowed, without Origin",
+    );
+    assert!(
+        !preflight_passes(&res, APP, "DELETE", Some("x-token"), false),
+        "the origin's browser would refuse it"
+    );
     // Nothing to answer without an Origin: a plain OPTIONS, answered automatically.
     let app = api(
         Cors::default().origins([APP, "https://other.example"]),
@@ -468,15 +574,28 @@ async fn automatic_options_off_hands_preflights_to_the_handler() {
     assert_eq!(actix_web::test::read_body(res).await, "own options");
     assert_eq!(hits.get(), 1, "the handler answered the preflight");
 
-    // Refused: the handler still answers (status untouched), without CORS fields.
-    for req in [
-        preflight("/options-handler", EVIL, "PUT", None),
-        preflight("/options-handler", APP, "DELETE", None),
-    ] {
+    // Refused: the handler still answers (status untouched), with the fields the middleware
+    // would have answered the refusal with, which no browser passes.
+    let cases: [(TestRequest, &[(&str, &str)]); 2] = [
+        (
+            preflight("/options-handler", EVIL, "PUT", None),
+            ORIGIN_REFUSED,
+        ),
+        (
+            preflight("/options-handler", APP, "DELETE", None),
+            &[
+                ("access-control-allow-origin", APP),
+                ("access-control-allow-methods", "GET, PUT"),
+                ("vary", "Origin"),
+            ],
+        ),
+    ];
+    for (req, want) in cases {
         let res = call(&app, req).await;
         assert_eq!(res.status(), StatusCode::OK);
-        assert!(!has_cors_headers(&res));
-        assert_eq!(vary_origin_count(&res), 1);
+        assert_cors_fields(&res, want, "handed to the handler");
+        assert!(!browser_passes(&res, false) && !browser_passes(&res, true));
+        assert_eq!(actix_web::test::read_body(res).await, "own options");
     }
     assert_eq!(hits.get(), 3);
 
@@ -545,8 +664,18 @@ async fn private_network_access_is_opt_in() {
         |req: TestRequest| req.insert_header(("access-control-request-private-network", "true"));
     let app = api(listed(), &Hits::default()).await;
     let res = call(&app, pna(preflight("/items", APP, "GET", None))).await;
-    assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    assert_eq!(one(&res, "access-control-allow-private-network"), None);
+    assert_refused_preflight(
+        &res,
+        &[
+            ("access-control-allow-origin", APP),
+            (
+                "access-control-allow-methods",
+                "GET, HEAD, POST, OPTIONS, PUT, PATCH, DELETE",
+            ),
+            ("vary", "Origin"),
+        ],
+        "private network access not allowed",
+    );
 
     let app = api(listed().allow_private_network(true), &Hits::default()).await;
     let res = call(&app, pna(preflight("/items", APP, "GET", None))).await;
@@ -559,7 +688,11 @@ async fn private_network_access_is_opt_in() {
     let res = call(&app, preflight("/items", APP, "GET", None)).await;
     assert_eq!(one(&res, "access-control-allow-private-network"), None);
     let res = call(&app, pna(preflight("/items", EVIL, "GET", None))).await;
-    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_refused_preflight(
+        &res,
+        ORIGIN_REFUSED,
+        "private network from a refused origin",
+    );
 }
 
 #[actix_rt::test]
@@ -601,7 +734,7 @@ async fn patterns_regexes_and_predicate() {
         let res = call(&app, get("/items", Some(origin))).await;
         assert_eq!(acao(&res), None, "{origin}");
         let res = call(&app, preflight("/items", origin, "PUT", None)).await;
-        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{origin}");
+        assert_refused_preflight(&res, ORIGIN_REFUSED, origin);
     }
     // The predicate sees the request head.
     let res = call(&app, get("/teapot", Some("https://partner.example.net"))).await;
@@ -652,7 +785,12 @@ async fn empty_origin_list_grants_nothing() {
     let res = call(&app, get("/items", Some(APP))).await;
     assert!(!has_cors_headers(&res));
     let res = call(&app, preflight("/items", APP, "GET", None)).await;
-    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_refused_preflight(&res, ORIGIN_REFUSED, "no origin is listed");
+    assert_eq!(
+        hits.get(),
+        1,
+        "the actual request ran, the preflight did not"
+    );
 }
 
 #[actix_rt::test]
@@ -679,7 +817,7 @@ async fn resources_pick_the_first_matching_entry_and_leave_other_paths_alone() {
         "inherited"
     );
     let res = call(&app, preflight("/items", EVIL, "PUT", None)).await;
-    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_refused_preflight(&res, ORIGIN_REFUSED, "the first entry refuses EVIL");
     let res = call(&app, preflight("/vary", EVIL, "GET", None)).await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     assert_eq!(one(&res, "access-control-max-age").as_deref(), Some("5"));
@@ -765,4 +903,304 @@ async fn goes_into_the_route_macros_wrap() {
     assert_eq!(acao(&res).as_deref(), Some(APP));
     let res = call(&app, get("/macro", Some(EVIL))).await;
     assert_eq!(acao(&res), None);
+}
+
+/// The `CORS-Refusal` field of explain mode, and the `Access-Control-Allow-Origin` tokens it
+/// puts on a refused origin, for each kind of refusal.
+#[actix_rt::test]
+async fn explain_names_each_refusal_in_the_answer() {
+    let hits = Hits::default();
+    let app = api(refusing().explain(true), &hits).await;
+    let pna = ("access-control-request-private-network", "true");
+    let with_lists = |refusal: &'static str| {
+        let mut fields = GRANT_AND_LISTS.to_vec();
+        fields.push(("cors-refusal", refusal));
+        fields
+    };
+    let cases: Vec<(&str, TestRequest, Vec<(&str, &str)>)> = vec![
+        (
+            "origin not listed",
+            preflight("/items", EVIL, "PUT", None),
+            vec![
+                ("access-control-allow-origin", "origin-not-allowed"),
+                (
+                    "cors-refusal",
+                    "origins: origin \"https://evil.example\" is not allowed",
+                ),
+                ("vary", "Origin"),
+            ],
+        ),
+        (
+            "null",
+            preflight("/items", "null", "PUT", None),
+            vec![
+                ("access-control-allow-origin", "origin-null-refused"),
+                (
+                    "cors-refusal",
+                    "origins: origin \"null\" is never allowed by a list, pattern, regex or predicate",
+                ),
+                ("vary", "Origin"),
+            ],
+        ),
+        (
+            "two Origin fields",
+            preflight("/items", APP, "PUT", None).append_header((header::ORIGIN, APP)),
+            vec![
+                ("access-control-allow-origin", "origin-repeated"),
+                (
+                    "cors-refusal",
+                    "origins: the request has more than one Origin header",
+                ),
+                ("vary", "Origin"),
+            ],
+        ),
+        (
+            "method not listed",
+            preflight("/items", APP, "DELETE", None),
+            with_lists("methods: method \"DELETE\" is not allowed (allowed: GET, PUT)"),
+        ),
+        (
+            "header not listed",
+            preflight("/items", APP, "PUT", Some("content-type,x-other")),
+            with_lists(
+                "allow_headers: header \"x-other\" is not allowed (allowed: content-type, x-token)",
+            ),
+        ),
+        (
+            "private network",
+            preflight("/items", APP, "PUT", None).insert_header(pna),
+            with_lists(
+                "allow_private_network: private network access was requested but allow_private_network is off",
+            ),
+        ),
+    ];
+    for (case, req, want) in cases {
+        let res = call(&app, req).await;
+        assert_refused_preflight(&res, &want, case);
+    }
+    assert_eq!(hits.get(), 0, "no handler ran");
+}
+
+#[actix_rt::test]
+async fn explain_leaves_granted_answers_unchanged() {
+    let requests = || {
+        [
+            preflight("/items", APP, "PUT", Some("x-token")),
+            get("/items", Some(APP)),
+            get("/items", None),
+            get("/fail", Some(APP)),
+        ]
+    };
+    let plain = api(refusing().max_age(60), &Hits::default()).await;
+    let explaining = api(refusing().max_age(60).explain(true), &Hits::default()).await;
+    for (a, b) in requests().into_iter().zip(requests()) {
+        let (a, b) = (call(&plain, a).await, call(&explaining, b).await);
+        assert_eq!(a.status(), b.status(), "{:?}", a.request());
+        assert_eq!(cors_fields(&a), cors_fields(&b), "{:?}", a.request());
+        assert_eq!(one(&b, "cors-refusal"), None);
+        if a.request().headers().contains_key(header::ORIGIN) {
+            assert!(browser_passes(&b, false), "{:?}", b.request());
+        }
+    }
+}
+
+#[actix_rt::test]
+async fn explain_on_a_refused_actual_request_names_it_and_the_handler_runs() {
+    let hits = Hits::default();
+    let app = api(refusing().supports_credentials(true).explain(true), &hits).await;
+    let res = call(&app, get("/items", Some(EVIL))).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_cors_fields(
+        &res,
+        &[
+            ("access-control-allow-origin", "origin-not-allowed"),
+            (
+                "cors-refusal",
+                "origins: origin \"https://evil.example\" is not allowed",
+            ),
+            ("vary", "Origin"),
+        ],
+        "refused origin",
+    );
+    assert!(!browser_passes(&res, false) && !browser_passes(&res, true));
+    assert_eq!(actix_web::test::read_body(res).await, "items");
+    assert_eq!(hits.get(), 1, "CORS is not authorization: the handler ran");
+
+    // An error answer says it too.
+    let res = call(&app, get("/fail", Some("null"))).await;
+    assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert_cors_fields(
+        &res,
+        &[
+            ("access-control-allow-origin", "origin-null-refused"),
+            (
+                "cors-refusal",
+                "origins: origin \"null\" is never allowed by a list, pattern, regex or predicate",
+            ),
+            ("vary", "Origin"),
+        ],
+        "refused origin, error",
+    );
+    assert_eq!(hits.get(), 2);
+
+    // Without explain mode, the same requests get nothing that names the refusal.
+    let quiet = api(refusing().supports_credentials(true), &Hits::default()).await;
+    let res = call(&quiet, get("/items", Some(EVIL))).await;
+    assert_cors_fields(&res, ORIGIN_REFUSED, "refused origin, explain off");
+}
+
+#[actix_rt::test]
+async fn explain_set_in_one_resources_entry_explains_that_entry_only() {
+    let cors = Cors::default().resources([
+        ResourceOptions {
+            path: "/items".into(),
+            origins: Some(vec![APP.into()]),
+            methods: Some(vec!["GET".into(), "PUT".into()]),
+            explain: Some(true),
+            ..ResourceOptions::default()
+        },
+        ResourceOptions {
+            path: "/*".into(),
+            origins: Some(vec![APP.into()]),
+            ..ResourceOptions::default()
+        },
+    ]);
+    let hits = Hits::default();
+    let app = api(cors, &hits).await;
+    let res = call(&app, preflight("/items", EVIL, "PUT", None)).await;
+    assert_refused_preflight(
+        &res,
+        &[
+            ("access-control-allow-origin", "origin-not-allowed"),
+            (
+                "cors-refusal",
+                "resources[0].origins: origin \"https://evil.example\" is not allowed",
+            ),
+            ("vary", "Origin"),
+        ],
+        "the entry that explains",
+    );
+    let res = call(&app, preflight("/items", APP, "DELETE", None)).await;
+    assert_refused_preflight(
+        &res,
+        &[
+            ("access-control-allow-origin", APP),
+            ("access-control-allow-methods", "GET, PUT"),
+            (
+                "cors-refusal",
+                "resources[0].methods: method \"DELETE\" is not allowed (allowed: GET, PUT)",
+            ),
+            ("vary", "Origin"),
+        ],
+        "the entry that explains, a method",
+    );
+    let res = call(&app, preflight("/vary", EVIL, "GET", None)).await;
+    assert_refused_preflight(&res, ORIGIN_REFUSED, "the entry that does not");
+    let res = call(&app, get("/vary", Some(EVIL))).await;
+    assert_eq!(one(&res, "cors-refusal"), None);
+    assert_eq!(acao(&res), None);
+    assert_eq!(hits.get(), 0, "no handler counted ran");
+
+    // CorsOptions::explain, and CORS_EXPLAIN read by CorsOptions::from_vars, set it for all.
+    let from_vars = CorsOptions::from_vars([("CORS_ORIGINS", APP), ("CORS_EXPLAIN", "true")]);
+    for options in [
+        from_vars.unwrap(),
+        CorsOptions {
+            origins: Some(vec![APP.into()]),
+            explain: true,
+            ..CorsOptions::default()
+        },
+    ] {
+        let app = api(Cors::from_options(options).unwrap(), &Hits::default()).await;
+        let res = call(&app, preflight("/vary", EVIL, "GET", None)).await;
+        assert_refused_preflight(
+            &res,
+            &[
+                ("access-control-allow-origin", "origin-not-allowed"),
+                (
+                    "cors-refusal",
+                    "origins: origin \"https://evil.example\" is not allowed",
+                ),
+                ("vary", "Origin"),
+            ],
+            "explain for the whole policy",
+        );
+    }
+}
+
+#[actix_rt::test]
+async fn automatic_options_off_hands_a_refused_preflight_to_the_handler_explained() {
+    let hits = Hits::default();
+    let app = api(
+        refusing()
+            .automatic_options(false)
+            .max_age(600)
+            .explain(true),
+        &hits,
+    )
+    .await;
+    let cases: [(TestRequest, &[(&str, &str)]); 3] = [
+        (
+            preflight("/options-handler", EVIL, "PUT", None),
+            &[
+                ("access-control-allow-origin", "origin-not-allowed"),
+                (
+                    "cors-refusal",
+                    "origins: origin \"https://evil.example\" is not allowed",
+                ),
+                ("vary", "Origin"),
+            ],
+        ),
+        (
+            preflight("/options-handler", APP, "DELETE", None),
+            &[
+                ("access-control-allow-origin", APP),
+                ("access-control-allow-methods", "GET, PUT"),
+                ("access-control-allow-headers", "content-type, x-token"),
+                (
+                    "cors-refusal",
+                    "methods: method \"DELETE\" is not allowed (allowed: GET, PUT)",
+                ),
+                ("vary", "Origin"),
+            ],
+        ),
+        (
+            preflight("/options-handler", APP, "PUT", Some("x-other")),
+            &[
+                ("access-control-allow-origin", APP),
+                ("access-control-allow-methods", "GET, PUT"),
+                ("access-control-allow-headers", "content-type, x-token"),
+                (
+                    "cors-refusal",
+                    "allow_headers: header \"x-other\" is not allowed (allowed: content-type, x-token)",
+                ),
+                ("vary", "Origin"),
+            ],
+        ),
+    ];
+    for (i, (req, want)) in cases.into_iter().enumerate() {
+        let res = call(&app, req).await;
+        assert_eq!(
+            res.status(),
+            StatusCode::OK,
+            "case {i}: the handler's status"
+        );
+        assert_cors_fields(&res, want, &format!("case {i}"));
+        assert!(
+            !browser_passes(&res, false) && !browser_passes(&res, true),
+            "case {i}"
+        );
+        assert_eq!(actix_web::test::read_body(res).await, "own options");
+    }
+    assert_eq!(hits.get(), 3, "the handler answered each preflight");
+    // Granted, the handler's answer gets the grant.
+    let res = call(
+        &app,
+        preflight("/options-handler", APP, "PUT", Some("x-token")),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(browser_passes(&res, false));
+    assert_eq!(one(&res, "access-control-max-age").as_deref(), Some("600"));
+    assert_eq!(one(&res, "cors-refusal"), None);
 }

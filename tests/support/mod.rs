@@ -3,6 +3,7 @@
 //! oracle (`oracle`). Each test binary takes it with `mod support;`.
 #![allow(dead_code)]
 
+pub mod fetch_check;
 pub mod hostile_input;
 pub mod oracle;
 
@@ -18,6 +19,8 @@ use actix_web::http::{header, Method, StatusCode};
 use actix_web::middleware::{from_fn, Next};
 use actix_web::{error, test, web, App, Error, HttpResponse};
 use log::{Level, Log, Metadata, Record};
+
+pub use fetch_check::{Answer, Asked};
 
 /// Counts how often handlers ran, to prove a preflight never reaches them.
 #[derive(Clone, Default)]
@@ -231,6 +234,145 @@ pub fn vary_origin_count<B>(res: &ServiceResponse<B>) -> usize {
         .filter(|t| t == "origin")
         .count()
 }
+
+impl<B> Answer for ServiceResponse<B> {
+    fn status(&self) -> u16 {
+        ServiceResponse::status(self).as_u16()
+    }
+    fn values(&self, name: &str) -> Vec<String> {
+        all(self, name)
+    }
+}
+
+/// Whether a browser passes `res` as the answer to a preflight from `origin` naming `method`
+/// and `request_headers`, in the credentials mode `credentials` (Fetch §4.8; see
+/// [`fetch_check`]).
+pub fn preflight_passes<B>(
+    res: &ServiceResponse<B>,
+    origin: &str,
+    method: &str,
+    request_headers: Option<&str>,
+    credentials: bool,
+) -> bool {
+    fetch_check::preflight_passes(
+        res,
+        &Asked {
+            origin,
+            method,
+            headers: request_headers.unwrap_or_default(),
+            credentials,
+            private_network: false,
+        },
+    )
+}
+
+/// The request `res` answers, as the browser that sent it saw it: its Origin, and for a
+/// preflight its method, headers (every line joined) and whether it asked for private network
+/// access. `None` without an Origin.
+fn asked_by<B>(res: &ServiceResponse<B>, f: impl FnOnce(Asked<'_>) -> bool) -> Option<bool> {
+    let head = res.request().headers();
+    let text = |name: &str| {
+        head.get_all(name)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+            .collect::<Vec<_>>()
+    };
+    let origin = text("origin").join(", ");
+    if origin.is_empty() {
+        return None;
+    }
+    let method = text("access-control-request-method").join(", ");
+    let headers = text("access-control-request-headers").join(",");
+    let private_network = text("access-control-request-private-network") == ["true"];
+    Some(f(Asked {
+        origin: &origin,
+        method: &method,
+        headers: &headers,
+        credentials: false,
+        private_network,
+    }))
+}
+
+/// Whether the request `res` answers is a CORS preflight (`OPTIONS` with `Origin` and
+/// `Access-Control-Request-Method`).
+pub fn is_preflight<B>(res: &ServiceResponse<B>) -> bool {
+    let req = res.request();
+    req.method() == Method::OPTIONS
+        && req.headers().contains_key(header::ORIGIN)
+        && req
+            .headers()
+            .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD)
+}
+
+/// Whether the page that sent the request `res` answers may go on (a preflight: the actual
+/// request is sent; an actual request: the page reads the answer), in the credentials mode
+/// `credentials`. False without an Origin: no browser is involved.
+pub fn browser_passes<B>(res: &ServiceResponse<B>, credentials: bool) -> bool {
+    let preflight = is_preflight(res);
+    asked_by(res, |asked| {
+        let asked = Asked {
+            credentials,
+            ..asked
+        };
+        if preflight {
+            fetch_check::preflight_passes(res, &asked)
+        } else {
+            fetch_check::cors_check(res, asked.origin, credentials)
+        }
+    })
+    .unwrap_or(false)
+}
+
+/// An answer's CORS fields (`Access-Control-*`), `Vary` and `CORS-Refusal`, each value on its
+/// own, sorted: what a refusal's answer is compared with whole.
+pub fn cors_fields<B>(res: &ServiceResponse<B>) -> Vec<(String, String)> {
+    let mut fields: Vec<(String, String)> = res
+        .headers()
+        .iter()
+        .filter(|(name, _)| {
+            let name = name.as_str();
+            name.starts_with("access-control-") || name == "vary" || name == "cors-refusal"
+        })
+        .map(|(name, value)| {
+            (
+                name.as_str().to_owned(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    fields.sort();
+    fields
+}
+
+/// Asserts that `res` carries exactly the fields `want` (see [`cors_fields`]; any order).
+#[track_caller]
+pub fn assert_cors_fields<B>(res: &ServiceResponse<B>, want: &[(&str, &str)], context: &str) {
+    let mut want: Vec<(String, String)> = want
+        .iter()
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect();
+    want.sort();
+    assert_eq!(cors_fields(res), want, "{context}");
+}
+
+/// Asserts that `res` is the middleware's answer to a refused preflight: `204 No Content`,
+/// exactly the fields `want` (see [`cors_fields`]; any order), and an answer every browser
+/// refuses, with credentials or without.
+#[track_caller]
+pub fn assert_refused_preflight<B>(res: &ServiceResponse<B>, want: &[(&str, &str)], context: &str) {
+    assert!(is_preflight(res), "{context}: not a preflight");
+    assert_eq!(res.status(), StatusCode::NO_CONTENT, "{context}");
+    assert_cors_fields(res, want, context);
+    for credentials in [false, true] {
+        assert!(
+            !browser_passes(res, credentials),
+            "{context}: a browser passes it (credentials {credentials})"
+        );
+    }
+}
+
+/// The fields of a preflight refused for its origin: nothing that grants, only `Vary: Origin`
+/// when the policy varies.
+pub const ORIGIN_REFUSED: &[(&str, &str)] = &[("vary", "Origin")];
 
 /// Collects this crate's log records per thread: each test runs on its own thread with its own
 /// single-threaded runtime, so tests running in parallel never see each other's lines.
