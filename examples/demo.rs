@@ -104,7 +104,7 @@ const cases = [
     }
     const outcome = r.ok ? "allowed: " + r.status + " " + r.body.slice(0, 40) : "refused";
     const pass = (r.ok ? "allowed" : "refused") === c.expect && (!c.status || r.status === c.status);
-    out[c.name] = {expect: c.expect, outcome: r.ok ? "allowed" : "refused", status: r.status || null, reason: reason, pass: pass};
+    out[c.name] = {expect: c.expect, outcome: r.ok ? "allowed" : "refused", status: r.status || null, reason: reason, pass: pass, url: c.url, n: Object.keys(out).length};
     const tr = document.createElement('tr');
     for (const [text, cls] of [[c.name, ""], [c.expect, ""], [outcome, pass ? "pass" : "fail"], [reason || (r.ok ? "" : "(no reason logged)"), ""]]) {
       const td = document.createElement('td'); td.textContent = text; if (cls) td.className = cls; tr.appendChild(td);
@@ -190,7 +190,7 @@ fn check(args: &[String]) -> i32 {
         let timeout = Duration::from_secs(60);
         let options = browser::RunOptions::default();
         match browser::open_page(engine, &binary, &url, &inbox, timeout, options) {
-            Ok(run) => failed += check_rows(&run),
+            Ok(run) => failed += check_rows(&run, engine),
             Err(e) => {
                 eprintln!("{e}");
                 failed += 1;
@@ -200,32 +200,43 @@ fn check(args: &[String]) -> i32 {
     i32::from(failed > 0)
 }
 
-/// Prints the page's rows; returns how many failed. A refusal must come with the reason the
-/// API logged.
-fn check_rows(run: &browser::PageRun) -> usize {
+/// Prints the page's rows, in the page's order; returns how many failed. A refusal must come
+/// with the reason the API logged and, in Chromium and WebKit, the reason the browser printed.
+fn check_rows(run: &browser::PageRun, engine: browser::Engine) -> usize {
     let Some(rows) = run.results.as_object() else {
         eprintln!("the page posted no rows");
         return 1;
     };
+    let mut rows: Vec<_> = rows.iter().collect();
+    rows.sort_by_key(|(_, row)| row["n"].as_u64());
     let mut failed = 0;
-    for (name, row) in rows {
+    let mut refusals = 0;
+    for (name, row) in &rows {
         let pass = row["pass"] == serde_json::json!(true);
-        let explained =
-            row["outcome"] != "refused" || !row["reason"].as_str().unwrap_or("").is_empty();
+        let refused = row["outcome"] == "refused";
+        let logged = row["reason"].as_str().unwrap_or("");
+        let said = refused
+            .then(|| browser_reason(run, engine, row["url"].as_str().unwrap_or(""), refusals))
+            .flatten();
+        refusals += usize::from(refused);
+        let explained = !refused
+            || (!logged.is_empty() && (said.is_some() || engine == browser::Engine::Firefox));
         if !(pass && explained) {
             failed += 1;
         }
         println!(
-            "{} {name}: {} (expected {}){}",
+            "{} {name}: {} (expected {})",
             if pass && explained { "ok  " } else { "FAIL" },
             row["outcome"].as_str().unwrap_or("?"),
             row["expect"].as_str().unwrap_or("?"),
-            row["reason"]
-                .as_str()
-                .filter(|r| !r.is_empty())
-                .map(|r| format!("; {r}"))
-                .unwrap_or_default()
         );
+        if refused {
+            println!("       the API logged: {logged}");
+            match said {
+                Some(said) => println!("       {} said: {said}", engine.name()),
+                None => println!("       {} said nothing readable here", engine.name()),
+            }
+        }
     }
     if rows.len() != 8 {
         eprintln!("expected 8 rows, got {}", rows.len());
@@ -237,6 +248,36 @@ fn check_rows(run: &browser::PageRun) -> usize {
     failed
 }
 
+/// The console line `engine` printed for the `nth` refused call, to `url`: each engine prints
+/// one line a refusal, in order (Chromium's names the URL, which is checked); Firefox writes its console only to
+/// WebDriver BiDi.
+fn browser_reason(
+    run: &browser::PageRun,
+    engine: browser::Engine,
+    url: &str,
+    nth: usize,
+) -> Option<String> {
+    match engine {
+        browser::Engine::Chromium => {
+            let line = run
+                .console
+                .iter()
+                .filter(|l| l.contains("blocked by CORS policy: "))
+                .nth(nth)
+                .filter(|l| l.contains(&format!("Access to fetch at '{url}'")))?;
+            let reason = line.split("blocked by CORS policy: ").nth(1)?;
+            Some(reason.to_owned())
+        }
+        browser::Engine::WebKit => run
+            .console
+            .iter()
+            .filter_map(|l| l.split("CONSOLE SECURITY ERROR ").nth(1))
+            .nth(nth)
+            .map(str::to_owned),
+        browser::Engine::Firefox => None,
+    }
+}
+
 fn main() {
     log::set_logger(&LOGGER).expect("the only logger");
     log::set_max_level(log::LevelFilter::Debug);
@@ -244,10 +285,11 @@ fn main() {
     if args.iter().any(|a| a == "--check") {
         std::process::exit(check(&args));
     }
-    let (_api, _front) = start_servers(browser::Inbox::default());
+    let (api, front) = start_servers(browser::Inbox::default());
     println!("API on {API}, front end on {FRONT_END}");
     println!("Open {FRONT_END}/ in a browser; press Ctrl-C to stop.");
-    loop {
-        std::thread::park();
-    }
+    // Ctrl-C stops both servers; the program ends when they have.
+    api.wait();
+    front.wait();
+    println!("stopped");
 }
