@@ -362,6 +362,11 @@ async fn every_attack_class_is_refused_or_guarded() {
                 );
             }
             Guarded { attacks, legit } => {
+                let explaining = api(
+                    cors.clone().explain(true).try_build().unwrap(),
+                    &Hits::default(),
+                )
+                .await;
                 let cors = cors.try_build().unwrap_or_else(|e| panic!("{name}: {e}"));
                 let app = api(cors, &Hits::default()).await;
                 for attack in attacks {
@@ -377,15 +382,31 @@ async fn every_attack_class_is_refused_or_guarded() {
                         None,
                         "{name}: actual request from {show:?} granted"
                     );
-                    let req = preflight("/items", "https://placeholder.example", "PUT", None)
-                        .insert_header(("origin", value));
-                    let res = call(&app, req).await;
-                    assert_eq!(
-                        res.status(),
-                        StatusCode::FORBIDDEN,
-                        "{name}: preflight from {show:?}"
+                    let req = || {
+                        preflight("/items", "https://placeholder.example", "PUT", None)
+                            .insert_header(("origin", value.clone()))
+                    };
+                    let res = call(&app, req()).await;
+                    assert_refused_preflight(
+                        &res,
+                        ORIGIN_REFUSED,
+                        &format!("{name}: preflight from {show:?}"),
                     );
-                    assert_eq!(acao(&res), None, "{name}: preflight from {show:?} granted");
+                    // Explain mode names the refusal with a token that can never grant.
+                    let res = call(&explaining, req()).await;
+                    let token = acao(&res).unwrap_or_default();
+                    assert!(token.starts_with("origin-"), "{name}: {token:?}");
+                    let refusal = one(&res, "cors-refusal").unwrap_or_default();
+                    assert!(refusal.starts_with("origins: "), "{name}: {refusal:?}");
+                    assert_refused_preflight(
+                        &res,
+                        &[
+                            ("access-control-allow-origin", &token),
+                            ("cors-refusal", &refusal),
+                            ("vary", "Origin"),
+                        ],
+                        &format!("{name}: preflight from {show:?}, explained"),
+                    );
                 }
                 for origin in legit {
                     let res = call(&app, get("/items", Some(origin))).await;
@@ -399,6 +420,10 @@ async fn every_attack_class_is_refused_or_guarded() {
                         res.status(),
                         StatusCode::NO_CONTENT,
                         "{name}: preflight from {origin}"
+                    );
+                    assert!(
+                        preflight_passes(&res, origin, "PUT", None, false),
+                        "{name}: preflight from {origin} refused by the browser"
                     );
                 }
             }
