@@ -1,6 +1,7 @@
-//! Hostile input, one row each: the documented decision (not CORS, refused, or allowed), no
-//! panic, no 5xx, and for every refusal exactly one debug line with the request's bytes
-//! escaped (nothing but printable ASCII in it).
+//! Hostile input, one row each: the documented decision (not CORS, refused, refused with the
+//! origin's grant kept, or allowed), no panic, no 5xx, for every refusal exactly one debug
+//! line with the request's bytes escaped (nothing but printable ASCII in it), and for every
+//! refused preflight its exact answer.
 
 mod support;
 
@@ -14,7 +15,11 @@ use support::*;
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Want {
     NotCors,
+    /// Refused for its origin: nothing that grants.
     Refused,
+    /// A preflight refused for its method or a header: the origin's grant and the policy's
+    /// lists, which a browser fails on the method or the header.
+    RefusedKeepingOrigin,
     Allowed,
 }
 use Want::*;
@@ -58,6 +63,23 @@ fn act(origin: &[u8]) -> TestRequest {
 
 const APP: &[u8] = b"https://app.example.com";
 
+/// The answer to a preflight from `APP` refused for its method or a header.
+const GRANT_AND_LISTS: &[(&str, &str)] = &[
+    ("access-control-allow-origin", "https://app.example.com"),
+    ("access-control-allow-credentials", "true"),
+    (
+        "access-control-allow-methods",
+        "GET, HEAD, POST, OPTIONS, PUT, PATCH, DELETE",
+    ),
+    ("access-control-allow-headers", "content-type, x-token"),
+    ("vary", "Origin"),
+];
+
+/// Rows refused for their `Access-Control-Request-Headers`, which names no header: a
+/// browser would have nothing to fail on (and sends no such field), so only the answer is
+/// checked.
+const NAMES_NO_HEADER: &[&str] = &["a megabyte of commas"];
+
 fn rows() -> Vec<(&'static str, TestRequest, Want)> {
     let eight_kib = format!("https://{}.example.org", "a".repeat(8 * 1024));
     let megabyte = ",".repeat(1 << 20);
@@ -85,12 +107,12 @@ fn rows() -> Vec<(&'static str, TestRequest, Want)> {
         (
             "obs-text in Access-Control-Request-Method",
             pre(APP, b"P\xd9T", None),
-            Refused,
+            RefusedKeepingOrigin,
         ),
         (
             "obs-text in Access-Control-Request-Headers",
             pre(APP, b"PUT", Some(b"x-token,\xfe\xff")),
-            Refused,
+            RefusedKeepingOrigin,
         ),
         (
             "two Origin headers",
@@ -143,17 +165,17 @@ fn rows() -> Vec<(&'static str, TestRequest, Want)> {
         (
             "empty Access-Control-Request-Method",
             pre(APP, b"", None),
-            Refused,
+            RefusedKeepingOrigin,
         ),
         (
             "lowercase Access-Control-Request-Method",
             pre(APP, b"put", None),
-            Refused,
+            RefusedKeepingOrigin,
         ),
         (
             "unknown Access-Control-Request-Method",
             pre(APP, b"BREW", None),
-            Refused,
+            RefusedKeepingOrigin,
         ),
         (
             "Access-Control-Request-Headers over many lines",
@@ -168,7 +190,7 @@ fn rows() -> Vec<(&'static str, TestRequest, Want)> {
         (
             "a megabyte of commas",
             pre(APP, b"PUT", Some(megabyte.as_bytes())),
-            Refused,
+            RefusedKeepingOrigin,
         ),
         (
             "path with %0d%0a, refused origin",
@@ -208,17 +230,22 @@ async fn every_hostile_request_gets_its_documented_decision() {
     let mut failures = Vec::new();
     for (name, req, want) in rows() {
         let mut outcome = None;
+        let hits = Hits::default();
         let logs = logged(async {
-            let app = api(policy(), &Hits::default()).await;
+            let app = api(policy(), &hits).await;
             let res = call(&app, req).await;
+            let origin = res.request().headers().get("origin").cloned();
             outcome = Some((
                 res.status(),
                 acao(&res),
-                res.request().method() == Method::OPTIONS,
+                is_preflight(&res),
+                origin.is_some_and(|o| acao(&res).is_some_and(|a| a.as_bytes() == o.as_bytes())),
+                cors_fields(&res),
+                [false, true].map(|credentials| browser_passes(&res, credentials)),
             ));
         })
         .await;
-        let (status, allow, preflight) = outcome.unwrap();
+        let (status, allow, preflight, own_origin, fields, passes) = outcome.unwrap();
         let lines: Vec<&str> = logs
             .iter()
             .filter(|(l, _)| *l == Level::Debug)
@@ -226,6 +253,7 @@ async fn every_hostile_request_gets_its_documented_decision() {
             .collect();
         let got = match (&allow, lines.len()) {
             (Some(_), 0) => Allowed,
+            (Some(_), 1) if preflight && own_origin => RefusedKeepingOrigin,
             (None, 1) => Refused,
             (None, 0) => NotCors,
             _ => {
@@ -241,8 +269,32 @@ async fn every_hostile_request_gets_its_documented_decision() {
         if status.is_server_error() {
             failures.push(format!("{name}: {status}"));
         }
-        if preflight && got == Refused && status != StatusCode::FORBIDDEN {
-            failures.push(format!("{name}: refused preflight answered {status}"));
+        if got == Allowed && passes != [true, true] {
+            failures.push(format!("{name}: allowed, but a browser refuses {fields:?}"));
+        }
+        if preflight && matches!(got, Refused | RefusedKeepingOrigin) {
+            if status != StatusCode::NO_CONTENT {
+                failures.push(format!("{name}: refused preflight answered {status}"));
+            }
+            let want_fields = if got == Refused {
+                &[("vary", "Origin")][..]
+            } else {
+                GRANT_AND_LISTS
+            };
+            let mut want_fields: Vec<(String, String)> = want_fields
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect();
+            want_fields.sort();
+            if fields != want_fields {
+                failures.push(format!("{name}: refused preflight answered {fields:?}"));
+            }
+            if passes != [false, false] && !NAMES_NO_HEADER.contains(&name) {
+                failures.push(format!("{name}: a browser passes {fields:?}"));
+            }
+        }
+        if preflight && hits.get() != 0 {
+            failures.push(format!("{name}: a handler ran for the preflight"));
         }
         for line in &lines {
             if !line.bytes().all(|b| (0x20..0x7f).contains(&b)) {
