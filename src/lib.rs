@@ -176,3 +176,6 @@ pub use crate::error::{ConfigError, ConfigProblem, ProblemKind};
 pub use crate::future::CorsFuture;
 pub use crate::middleware::CorsMiddleware;
 pub use crate::options::{CorsOptions, ResourceOptions};
+
+#[cfg(feature = "test-util")]
+pub mod test;
