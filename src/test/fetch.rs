@@ -121,11 +121,25 @@ pub(crate) fn split_target(target: &str, server: &str) -> Result<(String, String
         (&target[..origin_len], &target[origin_len..])
     };
     let path = if path.starts_with('/') {
-        path.to_owned()
+        percent_encode(path)
     } else {
-        format!("/{path}")
+        format!("/{}", percent_encode(path))
     };
     Ok((origin.to_owned(), path))
+}
+
+/// What the URL parser escapes in a path or query: controls, space, non-ASCII bytes, and
+/// `"`, `<`, `>`, `` ` ``, `{`, `}`.
+fn percent_encode(path: &str) -> String {
+    let mut encoded = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b <= 0x20 || b >= 0x7F || b"\"<>`{}".contains(&b) {
+            encoded.push_str(&format!("%{b:02X}"));
+        } else {
+            encoded.push(char::from(b));
+        }
+    }
+    encoded
 }
 
 #[cfg(test)]
@@ -143,6 +157,10 @@ mod tests {
             ("https://api.example", Ok(("https://api.example", "/"))),
             ("https://api.example?q", Ok(("https://api.example", "/?q"))),
             ("/x#frag", Ok((server, "/x"))),
+            (
+                "/a b?c=d e&\"é\"",
+                Ok((server, "/a%20b?c=d%20e&%22%C3%A9%22")),
+            ),
             ("x", Err(())),
             ("ftp://x/y", Err(())),
             ("https:///y", Err(())),
