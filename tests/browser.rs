@@ -18,8 +18,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use actix_cross_origin::test::{self as model, Fetch, Outcome};
 use actix_cross_origin::{cross_origin, Cors, ResourceOptions};
-use actix_web::dev::Service;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::header;
 use actix_web::{get, route, web, App, HttpRequest, HttpResponse, HttpServer};
 use browser::{open_page, Engine, Inbox, RunOptions, ServerGuard, RUNNER_JS};
@@ -114,10 +116,29 @@ async fn authorization_seen(req: HttpRequest) -> HttpResponse {
     HttpResponse::Ok().body(value.to_owned())
 }
 
-/// A control, not the middleware: a server whose CORS answers are written by hand, with a
-/// literal `Access-Control-Allow-Headers: *`. It shows what an engine does with that answer, and
-/// that the strict switches are in force when they are asked for.
+/// A control, not the middleware: a server whose CORS answers are written by hand. `/star/x`
+/// answers a literal `Access-Control-Allow-Headers: *`: it shows what an engine does with that
+/// answer, and that the strict switches are in force when they are asked for. `/by-hand/<name>`
+/// writes the fields its query asks for (see `by_hand`), right and wrong.
 fn start_literal_star_server() -> ServerGuard {
+    ServerGuard::start(|| {
+        let server = HttpServer::new(hand_written_app)
+            .workers(1)
+            .bind(("127.0.0.1", 0))?;
+        let addr = server.addrs()[0];
+        Ok((server.run(), addr))
+    })
+}
+
+fn hand_written_app() -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
     fn allow_origin(req: &HttpRequest) -> String {
         let origin = req.headers().get(header::ORIGIN);
         origin
@@ -125,129 +146,171 @@ fn start_literal_star_server() -> ServerGuard {
             .unwrap_or("")
             .to_owned()
     }
-    ServerGuard::start(|| {
-        let server = HttpServer::new(|| {
-            App::new().route(
-                "/star/x",
-                web::route().to(|req: HttpRequest| async move {
-                    let mut answer = HttpResponse::Ok();
-                    answer.insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin(&req)));
-                    if req.method() == actix_web::http::Method::OPTIONS {
-                        answer
-                            .insert_header((header::ACCESS_CONTROL_ALLOW_METHODS, "GET"))
-                            .insert_header((header::ACCESS_CONTROL_ALLOW_HEADERS, "*"))
-                            .insert_header((header::ACCESS_CONTROL_MAX_AGE, "0"));
-                        return answer.finish();
-                    }
-                    answer.body("literal star")
-                }),
-            )
-        })
-        .workers(1)
-        .bind(("127.0.0.1", 0))?;
+    App::new()
+        .route(
+            "/star/x",
+            web::route().to(|req: HttpRequest| async move {
+                let mut answer = HttpResponse::Ok();
+                answer.insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin(&req)));
+                if req.method() == actix_web::http::Method::OPTIONS {
+                    answer
+                        .insert_header((header::ACCESS_CONTROL_ALLOW_METHODS, "GET"))
+                        .insert_header((header::ACCESS_CONTROL_ALLOW_HEADERS, "*"))
+                        .insert_header((header::ACCESS_CONTROL_MAX_AGE, "0"));
+                    return answer.finish();
+                }
+                answer.body("literal star")
+            }),
+        )
+        .route("/by-hand/{name}", web::route().to(by_hand))
+}
+
+/// Writes the CORS fields its query names: `acao` (repeatable; `origin` echoes the request's),
+/// `acac`, and on a preflight `acam`, `acah`, `max_age` and `status` (its status).
+async fn by_hand(req: HttpRequest) -> HttpResponse {
+    let query = web::Query::<Vec<(String, String)>>::from_query(req.query_string())
+        .map(|q| q.into_inner())
+        .unwrap_or_default();
+    let origin = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok());
+    let preflight = req.method() == actix_web::http::Method::OPTIONS;
+    let status = query
+        .iter()
+        .find(|(k, _)| k == "status" && preflight)
+        .and_then(|(_, v)| v.parse().ok())
+        .and_then(|s| actix_web::http::StatusCode::from_u16(s).ok())
+        .unwrap_or(actix_web::http::StatusCode::OK);
+    let mut answer = HttpResponse::build(status);
+    for (key, value) in &query {
+        let value = if value == "origin" {
+            origin.unwrap_or("")
+        } else {
+            value.as_str()
+        };
+        let name = match key.as_str() {
+            "acao" => "access-control-allow-origin",
+            "acac" => "access-control-allow-credentials",
+            "acam" if preflight => "access-control-allow-methods",
+            "acah" if preflight => "access-control-allow-headers",
+            "max_age" if preflight => "access-control-max-age",
+            _ => continue,
+        };
+        answer.append_header((name, value));
+    }
+    answer.body("by hand")
+}
+
+fn start_api(origin_a: String, log: Log) -> ServerGuard {
+    ServerGuard::start(move || {
+        let server = HttpServer::new(move || api_app(&origin_a, log.clone()))
+            .workers(1)
+            .bind(("127.0.0.1", 0))?;
         let addr = server.addrs()[0];
         Ok((server.run(), addr))
     })
 }
 
-fn start_api(origin_a: String, log: Log) -> ServerGuard {
-    ServerGuard::start(move || {
-        let server = HttpServer::new(move || {
-            let log = log.clone();
-            let inner = cross_origin().origins(["http://localhost:*"]);
-            App::new()
-                .service(
-                    web::scope("/partner")
-                        .wrap(inner.clone())
-                        .route("/item", web::put().to(|| async { "partner put" })),
-                )
-                .service(
-                    web::resource("/res/item")
-                        .wrap(inner)
-                        .route(web::put().to(|| async { "res put" })),
-                )
-                .service(route_item)
-                .service(attr_item)
-                .route(
-                    "/api/data",
-                    web::get().to(|| async {
-                        HttpResponse::Ok()
-                            .insert_header(("X-Public", "p"))
-                            .insert_header(("X-Secret", "s"))
-                            .body("data")
-                    }),
-                )
-                .route(
-                    "/api/json",
-                    web::post().to(|body: String| async move { body }),
-                )
-                .route("/api/item", web::put().to(|| async { "put ok" }))
-                .route("/api/item", web::delete().to(|| async { "deleted" }))
-                .route("/api/header-ok", web::get().to(|| async { "header ok" }))
-                .route("/api/header-bad", web::get().to(|| async { "header bad" }))
-                .route(
-                    "/login",
-                    web::post().to(|| async {
-                        HttpResponse::Ok()
-                            .insert_header((
-                                header::SET_COOKIE,
-                                "session=abc; Path=/; SameSite=Lax",
-                            ))
-                            .body("logged in")
-                    }),
-                )
-                .route(
-                    "/me",
-                    web::get().to(|req: HttpRequest| async move {
-                        let cookie = req
-                            .headers()
-                            .get(header::COOKIE)
-                            .and_then(|c| c.to_str().ok())
-                            .unwrap_or("none")
-                            .to_owned();
-                        HttpResponse::Ok().body(cookie)
-                    }),
-                )
-                .route(
-                    "/err404",
-                    web::get().to(|| async { HttpResponse::NotFound().body("missing") }),
-                )
-                .route(
-                    "/err500",
-                    web::get().to(|| async {
-                        Err::<HttpResponse, _>(actix_web::error::ErrorInternalServerError("boom"))
-                    }),
-                )
-                .route("/age600/x", web::get().to(|| async { "cached" }))
-                .route("/age-max/x", web::get().to(|| async { "capped" }))
-                .route("/age-default/x", web::get().to(|| async { "default" }))
-                .route("/warm-up/{n}", web::get().to(|| async { "warm" }))
-                .route("/auth-list/x", web::get().to(authorization_seen))
-                .route("/auth-star/x", web::get().to(authorization_seen))
-                .route("/age0/x", web::get().to(|| async { "uncached" }))
-                .route("/pattern/x", web::get().to(|| async { "pattern" }))
-                .route("/regex/x", web::get().to(|| async { "regex" }))
-                .wrap(api_app_policy(&origin_a))
-                .wrap_fn(move |req, srv| {
-                    let h = req.headers();
-                    log.lock().unwrap().push(Seen {
-                        method: req.method().to_string(),
-                        path: req.path().to_owned(),
-                        origin: h
-                            .get(header::ORIGIN)
-                            .and_then(|o| o.to_str().ok())
-                            .unwrap_or("")
-                            .to_owned(),
-                        cookie: h.contains_key(header::COOKIE),
-                    });
-                    srv.call(req)
-                })
+/// The API under test, whose requests are written to `log` before any middleware sees them:
+/// served by `start_api`, and called in-process by the browser model.
+fn api_app(
+    origin_a: &str,
+    log: Log,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let inner = cross_origin().origins(["http://localhost:*"]);
+    App::new()
+        .service(
+            web::scope("/partner")
+                .wrap(inner.clone())
+                .route("/item", web::put().to(|| async { "partner put" })),
+        )
+        .service(
+            web::resource("/res/item")
+                .wrap(inner)
+                .route(web::put().to(|| async { "res put" })),
+        )
+        .service(route_item)
+        .service(attr_item)
+        .route(
+            "/api/data",
+            web::get().to(|| async {
+                HttpResponse::Ok()
+                    .insert_header(("X-Public", "p"))
+                    .insert_header(("X-Secret", "s"))
+                    .body("data")
+            }),
+        )
+        .route(
+            "/api/json",
+            web::post().to(|body: String| async move { body }),
+        )
+        .route("/api/item", web::put().to(|| async { "put ok" }))
+        .route("/api/item", web::delete().to(|| async { "deleted" }))
+        .route("/api/header-ok", web::get().to(|| async { "header ok" }))
+        .route("/api/header-bad", web::get().to(|| async { "header bad" }))
+        .route(
+            "/login",
+            web::post().to(|| async {
+                HttpResponse::Ok()
+                    .insert_header((header::SET_COOKIE, "session=abc; Path=/; SameSite=Lax"))
+                    .body("logged in")
+            }),
+        )
+        .route(
+            "/me",
+            web::get().to(|req: HttpRequest| async move {
+                let cookie = req
+                    .headers()
+                    .get(header::COOKIE)
+                    .and_then(|c| c.to_str().ok())
+                    .unwrap_or("none")
+                    .to_owned();
+                HttpResponse::Ok().body(cookie)
+            }),
+        )
+        .route(
+            "/err404",
+            web::get().to(|| async { HttpResponse::NotFound().body("missing") }),
+        )
+        .route(
+            "/err500",
+            web::get().to(|| async {
+                Err::<HttpResponse, _>(actix_web::error::ErrorInternalServerError("boom"))
+            }),
+        )
+        .route("/age600/x", web::get().to(|| async { "cached" }))
+        .route("/age-max/x", web::get().to(|| async { "capped" }))
+        .route("/age-default/x", web::get().to(|| async { "default" }))
+        .route("/warm-up/{n}", web::get().to(|| async { "warm" }))
+        .route("/auth-list/x", web::get().to(authorization_seen))
+        .route("/auth-star/x", web::get().to(authorization_seen))
+        .route("/age0/x", web::get().to(|| async { "uncached" }))
+        .route("/pattern/x", web::get().to(|| async { "pattern" }))
+        .route("/regex/x", web::get().to(|| async { "regex" }))
+        .wrap(api_app_policy(origin_a))
+        .wrap_fn(move |req, srv| {
+            let h = req.headers();
+            log.lock().unwrap().push(Seen {
+                method: req.method().to_string(),
+                path: req.path().to_owned(),
+                origin: h
+                    .get(header::ORIGIN)
+                    .and_then(|o| o.to_str().ok())
+                    .unwrap_or("")
+                    .to_owned(),
+                cookie: h.contains_key(header::COOKIE),
+            });
+            srv.call(req)
         })
-        .workers(1)
-        .bind(("127.0.0.1", 0))?;
-        let addr = server.addrs()[0];
-        Ok((server.run(), addr))
-    })
 }
 
 fn page_html() -> String {
@@ -305,7 +368,22 @@ struct Harness {
     log: Log,
     /// How many fetches the pages ran, for the report.
     cases: AtomicUsize,
+    /// The browser model's agreement with the engine: steps (cases) and requests compared,
+    /// and the steps where the engine departs from the Fetch standard as documented.
+    agreement: Agreement,
 }
+
+#[derive(Default)]
+struct Agreement {
+    steps: AtomicUsize,
+    requests: AtomicUsize,
+    departures: AtomicUsize,
+    /// Preflights Firefox sent past its preflight cache (see `compare_requests`).
+    extra_preflights: AtomicUsize,
+}
+
+/// Steps compared in each engine (Chromium, Firefox, WebKit) over the whole run.
+static STEPS_SO_FAR: [AtomicUsize; 3] = [const { AtomicUsize::new(0) }; 3];
 
 enum Page {
     /// `http://127.0.0.1:<port>`: the App policy's origin.
@@ -360,6 +438,18 @@ fn for_each_engine(test: &str, body: impl Fn(&Harness)) {
             harness.cases.load(Ordering::SeqCst),
             started.elapsed().as_secs_f64()
         );
+        let agreed = &harness.agreement;
+        let steps = agreed.steps.load(Ordering::SeqCst);
+        let index = Engine::ALL.iter().position(|e| *e == engine).unwrap_or(0);
+        let so_far = STEPS_SO_FAR[index].fetch_add(steps, Ordering::SeqCst) + steps;
+        let _ = writeln!(
+            std::io::stderr(),
+            "browser model in {} ({test}): agreed on {steps} steps ({so_far} in this engine so far) and {} requests; {} documented departures from the Fetch standard, {} extra Firefox preflights",
+            engine.name(),
+            agreed.requests.load(Ordering::SeqCst),
+            agreed.departures.load(Ordering::SeqCst),
+            agreed.extra_preflights.load(Ordering::SeqCst),
+        );
     }
 }
 
@@ -379,6 +469,7 @@ impl Harness {
             api,
             log,
             cases: AtomicUsize::new(0),
+            agreement: Agreement::default(),
         }
     }
 
@@ -403,6 +494,7 @@ impl Harness {
             percent_encode(&cases.to_string())
         );
         let timeout = Duration::from_secs(30);
+        let logged_before = self.log.lock().unwrap().len();
         let run = open_page(
             self.engine,
             &self.binary,
@@ -416,7 +508,147 @@ impl Harness {
             .fetch_add(cases.as_array().map_or(0, Vec::len), Ordering::SeqCst);
         let mut console = vec![format!("engine: {}", self.engine.name())];
         console.extend(run.console);
+        let seen: Vec<Seen> = self.log.lock().unwrap()[logged_before..].to_vec();
+        self.agree(&page, &cases, options, &run.results, &console, &seen);
         (run.results, console)
+    }
+
+    /// Runs the page's cases through the browser model against the same Apps in-process, with
+    /// a fresh model `Browser` for the page run (as the engine has a fresh profile), and fails
+    /// on any disagreement with the engine: allowed or blocked, status, body and the header
+    /// read when allowed, the console line when blocked (Chromium and WebKit print theirs),
+    /// and the requests the API server received.
+    fn agree(
+        &self,
+        page: &Page,
+        cases: &Value,
+        options: RunOptions,
+        results: &Value,
+        console: &[String],
+        seen: &[Seen],
+    ) {
+        let api = format!("http://127.0.0.1:{}", self.api.port());
+        let origin = self.origin(page);
+        let origin_a = self.origin(&Page::A);
+        let cases = cases.as_array().cloned().unwrap_or_default();
+        let engine = match self.engine {
+            Engine::Chromium => model::Engine::Chromium,
+            Engine::Firefox => model::Engine::Firefox,
+            Engine::WebKit => model::Engine::WebKit,
+        };
+        let outcomes = actix_web::rt::System::new().block_on(async {
+            let app = actix_web::test::init_service(api_app(&origin_a, Log::default())).await;
+            let other = actix_web::test::init_service(hand_written_app()).await;
+            // The engines' default reading of `Access-Control-Allow-Headers: *` covers
+            // Authorization, against the Fetch standard (whatwg/fetch#1919): the model is told
+            // so for default runs, and a second model on the standard's reading shows that this
+            // departure is the only difference.
+            let browser = model::Browser::new(&origin)
+                .server(&api)
+                .max_age_cap(engine.max_age_cap())
+                .wildcard_covers_authorization(!options.strict_authorization);
+            let standard = model::Browser::new(&origin)
+                .server(&api)
+                .max_age_cap(engine.max_age_cap());
+            let mut outcomes = Vec::new();
+            for case in &cases {
+                let fetch = model_fetch(case, &api);
+                // The suite's only other server is the hand-written one.
+                let to_api = case["url"].as_str().is_none_or(|url| url.starts_with(&api));
+                let (engines, strict) = if to_api {
+                    (
+                        browser.fetch(&app, fetch.clone()).await,
+                        standard.fetch(&app, fetch).await,
+                    )
+                } else {
+                    (
+                        browser.fetch(&other, fetch.clone()).await,
+                        standard.fetch(&other, fetch).await,
+                    )
+                };
+                outcomes.push((engines, strict));
+            }
+            outcomes
+        });
+        let mut disagreements = Vec::new();
+        let mut sent: Vec<(String, String)> = Vec::new();
+        for (case, (outcome, strict)) in cases.iter().zip(&outcomes) {
+            let name = case["name"].as_str().unwrap_or("?");
+            let result = &results[name];
+            let allowed = result["ok"] == json!(true);
+            if let Some(why) = disagreement(outcome, result, case, engine, console) {
+                disagreements.push(format!(
+                    "{name}: {why}\n  engine: {result}\n  model: {outcome}"
+                ));
+            }
+            if strict.is_allowed() != outcome.is_allowed() {
+                let departs = strict
+                    .reason()
+                    .is_some_and(|r| r.engines_allow_by_default());
+                if departs && allowed && !options.strict_authorization {
+                    self.agreement.departures.fetch_add(1, Ordering::SeqCst);
+                } else {
+                    disagreements.push(format!(
+                        "{name}: the standard's reading differs otherwise: {strict}"
+                    ));
+                }
+            }
+            for exchange in outcome.requests() {
+                if let Some(path) = exchange.url().strip_prefix(&api) {
+                    let path = path.split('?').next().unwrap_or(path);
+                    sent.push((exchange.method().to_owned(), path.to_owned()));
+                }
+            }
+        }
+        disagreements.extend(self.compare_requests(&sent, seen));
+        assert!(
+            disagreements.is_empty(),
+            "the browser model disagrees with {} from {origin}:\n{}\n\nconsole:\n{}",
+            self.engine.name(),
+            disagreements.join("\n"),
+            console.join("\n")
+        );
+        self.agreement
+            .steps
+            .fetch_add(cases.len(), Ordering::SeqCst);
+        self.agreement
+            .requests
+            .fetch_add(sent.len(), Ordering::SeqCst);
+    }
+
+    /// The requests the model sent to the API against those its server logged. Firefox misses
+    /// its first preflight-cache hits in a fresh process (docs/testing.md): it may send up to
+    /// two more preflights for a path than the model, never fewer, and nothing else differs.
+    fn compare_requests(&self, sent: &[(String, String)], seen: &[Seen]) -> Vec<String> {
+        let mut counts: std::collections::BTreeMap<(String, String), (usize, usize)> =
+            std::collections::BTreeMap::new();
+        for (method, path) in sent {
+            counts.entry((method.clone(), path.clone())).or_default().0 += 1;
+        }
+        for s in seen {
+            counts
+                .entry((s.method.clone(), s.path.clone()))
+                .or_default()
+                .1 += 1;
+        }
+        let mut differences = Vec::new();
+        for ((method, path), (model, server)) in counts {
+            let firefox_extra = self.engine == Engine::Firefox
+                && method == "OPTIONS"
+                && server > model
+                && server <= model + 2;
+            if firefox_extra {
+                self.agreement
+                    .extra_preflights
+                    .fetch_add(server - model, Ordering::SeqCst);
+            }
+            if model != server && !firefox_extra {
+                differences.push(format!(
+                    "{method} {path}: the model sent {model}, the server received {server}"
+                ));
+            }
+        }
+        differences
     }
 
     fn seen(&self, method: &str, path: &str) -> Vec<Seen> {
@@ -428,6 +660,76 @@ impl Harness {
             .cloned()
             .collect()
     }
+}
+
+/// The page's `fetch(c.url || api + c.path, c.init)` as the model's `Fetch`.
+fn model_fetch(case: &Value, api: &str) -> Fetch {
+    let init = &case["init"];
+    let target = match case["url"].as_str() {
+        Some(url) => url.to_owned(),
+        None => format!("{api}{}", case["path"].as_str().unwrap_or("/")),
+    };
+    let mut fetch = Fetch::new(init["method"].as_str().unwrap_or("GET"), target);
+    if let Some(headers) = init["headers"].as_object() {
+        for (name, value) in headers {
+            fetch = fetch.header(name.clone(), value.as_str().unwrap_or_default().to_owned());
+        }
+    }
+    if let Some(body) = init["body"].as_str() {
+        fetch = fetch.body(body);
+    }
+    fetch.credentials(init["credentials"] == json!("include"))
+}
+
+/// Why the model's outcome differs from the engine's result, if it does.
+fn disagreement(
+    outcome: &Outcome,
+    result: &Value,
+    case: &Value,
+    engine: model::Engine,
+    console: &[String],
+) -> Option<String> {
+    let allowed = result["ok"] == json!(true);
+    if outcome.is_allowed() != allowed {
+        let verdict = |a: bool| if a { "allowed" } else { "blocked" };
+        return Some(format!(
+            "the engine {} it, the model {} it",
+            verdict(allowed),
+            verdict(outcome.is_allowed())
+        ));
+    }
+    if allowed {
+        let status = outcome.status().map(|s| u64::from(s.as_u16()));
+        if result["status"].as_u64() != status {
+            return Some(format!(
+                "status {} against the model's {status:?}",
+                result["status"]
+            ));
+        }
+        if result["body"].as_str() != Some(outcome.text().as_str()) {
+            return Some(format!(
+                "body {} against the model's {:?}",
+                result["body"],
+                outcome.text()
+            ));
+        }
+        if let Some(read) = case["read"].as_str() {
+            let header = outcome.header(read).map_or(Value::Null, Value::from);
+            if result["header"] != header {
+                return Some(format!(
+                    "header {read}: {} against the model's {header}",
+                    result["header"]
+                ));
+            }
+        }
+        return None;
+    }
+    // Firefox writes its console only to its devtools; the other two print each refusal.
+    let line = outcome.console(engine)?;
+    if engine != model::Engine::Firefox && !console.iter().any(|l| l.contains(&line)) {
+        return Some(format!("the console has no line {line:?}"));
+    }
+    None
 }
 
 fn case(name: &str, path: &str, init: Value) -> Value {
@@ -749,6 +1051,87 @@ fn authorization_listed_and_under_star() {
             }
             c.finish();
         }
+    });
+}
+
+/// Answers written by hand, right and wrong, on a server without the middleware: what every
+/// engine does with them, which the browser model must match case by case (the harness
+/// compares each one, and each refusal's console line in Chromium and WebKit).
+#[test]
+fn hand_written_answers() {
+    for_each_engine("hand_written_answers", |h| {
+        let server = start_literal_star_server();
+        let by_hand = |name: &str, query: &str, init: Value| {
+            let mut c = case(name, "", init);
+            c["url"] = json!(format!(
+                "http://127.0.0.1:{}/by-hand/{name}?{query}",
+                server.port()
+            ));
+            c
+        };
+        let creds = json!({"credentials": "include"});
+        let put = json!({"method": "PUT"});
+        let token = json!({"headers": {"X-Token": "t"}});
+        let token_creds = json!({"headers": {"X-Token": "t"}, "credentials": "include"});
+        let cases = json!([
+            by_hand("star", "acao=*", json!({})),
+            by_hand("echo", "acao=origin", json!({})),
+            by_hand("star_credentials", "acao=*&acac=true", creds.clone()),
+            by_hand("no_acac", "acao=origin", creds.clone()),
+            by_hand("acac_upper", "acao=origin&acac=TRUE", creds.clone()),
+            by_hand("acac_true", "acao=origin&acac=true", creds),
+            by_hand("doubled_acao", "acao=origin&acao=origin", json!({})),
+            by_hand("other_origin", "acao=https://other.example", json!({})),
+            by_hand(
+                "preflight_403",
+                "acao=origin&acam=PUT&status=403",
+                put.clone()
+            ),
+            by_hand("preflight_500", "acam=PUT&status=500", put.clone()),
+            by_hand(
+                "preflight_ok",
+                "acao=origin&acam=PUT&max_age=0",
+                put.clone()
+            ),
+            by_hand("methods_star", "acao=origin&acam=*&max_age=0", put),
+            by_hand("headers_star", "acao=origin&acah=*&max_age=0", token),
+            by_hand(
+                "headers_star_credentials",
+                "acao=origin&acac=true&acah=*&max_age=0",
+                token_creds,
+            ),
+        ]);
+        let (a, console) = h.run(Page::A, cases);
+        let mut c = Check::new(&a, &console);
+        for name in [
+            "star",
+            "echo",
+            "acac_true",
+            "preflight_ok",
+            "methods_star",
+            "headers_star",
+        ] {
+            c.readable(name, 200, Some("by hand"));
+        }
+        for name in [
+            "star_credentials",
+            "no_acac",
+            "acac_upper",
+            "doubled_acao",
+            "other_origin",
+            "preflight_403",
+            "preflight_500",
+            "headers_star_credentials",
+        ] {
+            c.blocked(name);
+        }
+        c.finish();
+        let _ = writeln!(
+            std::io::stderr(),
+            "console in {} for answers by hand:\n  {}",
+            h.engine.name(),
+            console.join("\n  ")
+        );
     });
 }
 

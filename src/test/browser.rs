@@ -416,12 +416,23 @@ impl Prepared {
                 headers.push((name.clone(), value.clone()));
             }
         }
+        // A body without a type of the page's gets the type of a string body.
+        if fetch.body.is_some()
+            && !headers
+                .iter()
+                .any(|(n, _)| n.eq_ignore_ascii_case("content-type"))
+        {
+            headers.push((
+                "Content-Type".to_owned(),
+                "text/plain;charset=UTF-8".to_owned(),
+            ));
+        }
         Ok(Prepared {
             method,
             server,
             path,
             headers,
-            body: fetch.body.clone(),
+            body: fetch.body.clone().unwrap_or_default(),
             credentials: fetch.credentials,
         })
     }
