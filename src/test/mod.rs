@@ -87,7 +87,13 @@
 //! value by host, sends cookies back to their host, and cross-site only with `SameSite=None`.
 //!
 //! The project's browser suite runs every one of its cases through this model and through
-//! Chromium, Firefox and WebKit, and fails on any disagreement.
+//! Chromium, Firefox and WebKit, and fails on any disagreement. The guide,
+//! `docs/testing-your-policy.md`, has a complete test.
+
+/// The guide's complete example (`docs/testing-your-policy.md`), compiled with the doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/testing-your-policy.md")]
+struct TestingYourPolicyGuide;
 
 mod browser;
 mod cache;
