@@ -66,8 +66,8 @@ fn compile_resources(
         // regexes decides by those alone.
         let inherit = entry.origins.is_none() && entry.origin_regexes.is_none();
         let predicate = inherit.then_some(predicate).flatten();
-        let policy =
-            compile_policy(&entry.merged_over(options), predicate, &prefix, f).map(|p| Policy {
+        let policy = compile_policy(&entry.merged_over(options), predicate, &prefix, f)
+            .map(|p| Policy {
                 entry: Entry::resource(i, &entry.path),
                 ..p
             });
