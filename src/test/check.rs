@@ -125,7 +125,9 @@ mod tests {
                 value: v.map(Into::into),
             })
         };
-        let cases: Vec<(Vec<(&str, &[u8])>, bool, Result<(), CorsFailure>)> = vec![
+        // (answer's fields, credentials, want)
+        type Case<'a> = (Vec<(&'a str, &'a [u8])>, bool, Result<(), CorsFailure>);
+        let cases: Vec<Case<'_>> = vec![
             (vec![], false, Err(MissingAllowOrigin)),
             (vec![("access-control-allow-origin", b"*")], false, Ok(())),
             (

@@ -209,15 +209,16 @@ mod tests {
         let method = |m: &str| Err(Refusal::Method { method: m.into() });
         let ok = Ok(());
         // (status, answer, method, headers, unsafe names, credentials, want)
-        let cases: Vec<(
+        type Case<'a> = (
             u16,
-            Vec<(&str, &str)>,
-            &str,
-            &[(String, String)],
-            &[String],
+            Vec<(&'a str, &'a str)>,
+            &'a str,
+            &'a [(String, String)],
+            &'a [String],
             bool,
             Result<(), Refusal>,
-        )> = vec![
+        );
+        let cases: Vec<Case<'_>> = vec![
             (
                 204,
                 vec![acao, methods("PUT")],
