@@ -226,9 +226,9 @@ impl Refusal<'_> {
             | Refusal::OriginNotAllowed(_)
             | Refusal::NullOrigin
             | Refusal::InsecureOrigin(_) => "origins",
-            Refusal::MethodRepeated | Refusal::MethodMalformed(_) | Refusal::MethodNotAllowed(_) => {
-                "methods"
-            }
+            Refusal::MethodRepeated
+            | Refusal::MethodMalformed(_)
+            | Refusal::MethodNotAllowed(_) => "methods",
             Refusal::HeadersTooLong(_)
             | Refusal::HeaderMalformed(_)
             | Refusal::HeaderNotAllowed(_) => "allow_headers",
@@ -313,15 +313,11 @@ fn preflight<'a>(policy: &'a Policy, req: &RequestView<'a>) -> PreflightResult<'
         origin_granted: Some(allow_origin),
         ..PreflightRefusal::from(Refusal::OriginMissing)
     };
-    let method = check_method(policy, req).map_err(|refusal| PreflightRefusal {
-        refusal,
-        ..refused
-    })?;
+    let method =
+        check_method(policy, req).map_err(|refusal| PreflightRefusal { refusal, ..refused })?;
     refused.method_granted = Some(method);
-    let request_headers = check_headers(req, policy).map_err(|refusal| PreflightRefusal {
-        refusal,
-        ..refused
-    })?;
+    let request_headers =
+        check_headers(req, policy).map_err(|refusal| PreflightRefusal { refusal, ..refused })?;
     // Private Network Access (a draft beside Fetch): asked for only by Chromium.
     if req.private_network && !policy.private_network {
         return Err(PreflightRefusal {
@@ -339,7 +335,10 @@ fn preflight<'a>(policy: &'a Policy, req: &RequestView<'a>) -> PreflightResult<'
 }
 
 /// The method check (Fetch §4.8 step 7.5): one token, listed or CORS-safelisted.
-fn check_method<'a>(policy: &Policy, req: &RequestView<'a>) -> Result<&'a HeaderValue, Refusal<'a>> {
+fn check_method<'a>(
+    policy: &Policy,
+    req: &RequestView<'a>,
+) -> Result<&'a HeaderValue, Refusal<'a>> {
     let method = match req.request_method {
         [one] => one,
         _ => return Err(Refusal::MethodRepeated),
@@ -516,7 +515,15 @@ mod tests {
             &p,
             Method::OPTIONS,
             &[o, acrm(b"PUT"), ("access-control-request-headers", &big)],
-            |d| matches!(d, Decision::Preflight(Err(PreflightRefusal { refusal: Refusal::HeadersTooLong(_), .. }))),
+            |d| {
+                matches!(
+                    d,
+                    Decision::Preflight(Err(PreflightRefusal {
+                        refusal: Refusal::HeadersTooLong(_),
+                        ..
+                    }))
+                )
+            },
         );
         assert!(got);
     }

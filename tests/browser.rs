@@ -891,16 +891,35 @@ fn each_refusal_names_its_reason_in_the_console() {
                 );
             }
             c.finish();
-            let _ = writeln!(std::io::stderr(), "console in {} from {origin}:\n  {}", h.engine.name(), console.join("\n  "));
+            let _ = writeln!(
+                std::io::stderr(),
+                "console in {} from {origin}:\n  {}",
+                h.engine.name(),
+                console.join("\n  ")
+            );
         }
         // No refused preflight was followed by its request.
-        for (method, path) in [("DELETE", "/api/item"), ("DELETE", "/explain/item"), ("PUT", "/api/item"), ("PUT", "/explain/item")] {
+        for (method, path) in [
+            ("DELETE", "/api/item"),
+            ("DELETE", "/explain/item"),
+            ("PUT", "/api/item"),
+            ("PUT", "/explain/item"),
+        ] {
             let origin_c = h.origin(&Page::C);
-            let followed = h.seen(method, path).iter().any(|s| method == "DELETE" || s.origin == origin_c);
-            assert!(!followed, "{method} {path} reached the server after a refused preflight");
+            let followed = h
+                .seen(method, path)
+                .iter()
+                .any(|s| method == "DELETE" || s.origin == origin_c);
+            assert!(
+                !followed,
+                "{method} {path} reached the server after a refused preflight"
+            );
         }
         for path in ["/api/header-bad", "/explain/header"] {
-            assert!(h.seen("GET", path).is_empty(), "GET {path} reached the server after a refused preflight");
+            assert!(
+                h.seen("GET", path).is_empty(),
+                "GET {path} reached the server after a refused preflight"
+            );
         }
     });
 }
