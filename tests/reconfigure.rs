@@ -324,3 +324,67 @@ async fn a_request_in_flight_finishes_under_the_policy_it_started_with() {
         "X-B"
     );
 }
+
+/// Explain mode is turned on and off by a change, through a real App: its fields come and
+/// go, the change line names it, and turning it on warns.
+#[actix_rt::test]
+async fn explain_mode_follows_a_change() {
+    let cors = Cors::default()
+        .origins(["https://app.example"])
+        .try_build()
+        .unwrap();
+    let app = actix_web::test::init_service(
+        App::new()
+            .wrap(cors.clone())
+            .route("/items", web::get().to(|| async { "items" })),
+    )
+    .await;
+    let refused = || {
+        actix_web::test::TestRequest::get()
+            .uri("/items")
+            .insert_header(("Origin", "https://evil.example"))
+    };
+    let field = |res: &actix_web::dev::ServiceResponse<_>, name: &str| {
+        res.headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+    };
+    let res = support::call(&app, refused()).await;
+    assert_eq!(field(&res, "access-control-allow-origin"), None);
+    assert_eq!(field(&res, "cors-refusal"), None);
+
+    let lines = logged(async {
+        let mut on = cors.options();
+        on.explain = true;
+        cors.reconfigure(on).unwrap();
+    })
+    .await;
+    assert!(
+        lines
+            .iter()
+            .any(|(l, s)| *l == log::Level::Info && s.ends_with("explain false -> true")),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|(l, s)| *l == log::Level::Warn && s.contains("explain is on")),
+        "{lines:?}"
+    );
+    let res = support::call(&app, refused()).await;
+    assert_eq!(
+        field(&res, "access-control-allow-origin").as_deref(),
+        Some("origin-not-allowed")
+    );
+    assert_eq!(
+        field(&res, "cors-refusal").as_deref(),
+        Some("origins: origin \"https://evil.example\" is not allowed")
+    );
+
+    let mut off = cors.options();
+    off.explain = false;
+    cors.reconfigure(off).unwrap();
+    let res = support::call(&app, refused()).await;
+    assert_eq!(field(&res, "access-control-allow-origin"), None);
+    assert_eq!(field(&res, "cors-refusal"), None);
+}
