@@ -77,6 +77,16 @@ async fn items_post() -> impl Responder {
     "created"
 }
 
+static EXPLAINED_RUNS: AtomicUsize = AtomicUsize::new(0);
+
+/// Explain mode set in the attribute.
+#[cross_origin(origins = "https://partner.example", allow_headers = ["x-token"], explain = true)]
+#[get("/explained")]
+async fn explained() -> impl Responder {
+    EXPLAINED_RUNS.fetch_add(1, Ordering::SeqCst);
+    "explained"
+}
+
 fn only_with_token(ctx: &actix_web::guard::GuardContext<'_>) -> bool {
     ctx.head().headers().contains_key("x-tenant")
 }
@@ -152,8 +162,7 @@ async fn every_route_macro_answers_under<B>(app: impl TestApp<B>) {
             once_each(&res);
             // The App-level origin is not the route's: the route's policy decides.
             let res = call(&app, preflight(path, APP, method, None)).await;
-            assert_eq!(res.status(), StatusCode::FORBIDDEN, "{path} {method}");
-            assert!(!has_cors_headers(&res));
+            assert_refused_preflight(&res, ORIGIN_REFUSED, &format!("{path} {method}"));
         }
         // flask-cors's defaults, like @cross_origin(): any origin, echoed.
         let res = call(
@@ -213,13 +222,21 @@ async fn two_methods_on_one_path_each_answer_with_their_own_policy() {
         preflight("/items", "https://writer.example", "GET", None),
     )
     .await;
-    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_refused_preflight(
+        &res,
+        ORIGIN_REFUSED,
+        "the reader's policy refuses the writer",
+    );
     let res = call(
         &app,
         preflight("/items", "https://reader.example", "POST", None),
     )
     .await;
-    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_refused_preflight(
+        &res,
+        ORIGIN_REFUSED,
+        "the writer's policy refuses the reader",
+    );
     // And the actual requests reach their handlers.
     let res = call(
         &app,
@@ -236,23 +253,42 @@ async fn two_methods_on_one_path_each_answer_with_their_own_policy() {
 async fn the_handler_never_runs_for_a_preflight_and_plain_options_is_answered() {
     let app = routes_alone().await;
     let before = FEED_RUNS.load(Ordering::SeqCst);
-    for origin in [PARTNER, EVIL] {
-        let res = call(
-            &app,
-            preflight("/partner/feed", origin, "GET", Some("x-token")),
-        )
-        .await;
-        assert!(res.status() == StatusCode::NO_CONTENT || res.status() == StatusCode::FORBIDDEN);
-    }
+    let res = call(
+        &app,
+        preflight("/partner/feed", PARTNER, "GET", Some("x-token")),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert!(preflight_passes(
+        &res,
+        PARTNER,
+        "GET",
+        Some("x-token"),
+        false
+    ));
+    let res = call(
+        &app,
+        preflight("/partner/feed", EVIL, "GET", Some("x-token")),
+    )
+    .await;
+    assert_refused_preflight(&res, ORIGIN_REFUSED, "an origin the route does not allow");
     let res = call(
         &app,
         preflight("/partner/feed", PARTNER, "GET", Some("x-other")),
     )
     .await;
-    assert_eq!(
-        res.status(),
-        StatusCode::FORBIDDEN,
-        "a header the route does not allow"
+    assert_refused_preflight(
+        &res,
+        &[
+            ("access-control-allow-origin", PARTNER),
+            (
+                "access-control-allow-methods",
+                "GET, HEAD, POST, OPTIONS, PUT, PATCH, DELETE",
+            ),
+            ("access-control-allow-headers", "x-token"),
+            ("vary", "Origin"),
+        ],
+        "a header the route does not allow",
     );
     let plain = TestRequest::default()
         .method(Method::OPTIONS)
@@ -393,4 +429,62 @@ async fn a_deferred_preflight_runs_an_any_method_handler_and_the_outer_policy_an
         1,
         "the any-method handler ran for the routed preflight"
     );
+}
+
+#[actix_rt::test]
+async fn explain_in_the_attribute_names_the_routes_refusals() {
+    let app = test::init_service(with_routes(App::new()).service(explained)).await;
+    let res = call(&app, preflight("/explained", EVIL, "GET", None)).await;
+    assert_refused_preflight(
+        &res,
+        &[
+            ("access-control-allow-origin", "origin-not-allowed"),
+            (
+                "cors-refusal",
+                "origins: origin \"https://evil.example\" is not allowed",
+            ),
+            ("vary", "Origin"),
+        ],
+        "an origin the route does not allow",
+    );
+    let res = call(
+        &app,
+        preflight("/explained", PARTNER, "GET", Some("x-other")),
+    )
+    .await;
+    assert_refused_preflight(
+        &res,
+        &[
+            ("access-control-allow-origin", PARTNER),
+            (
+                "access-control-allow-methods",
+                "GET, HEAD, POST, OPTIONS, PUT, PATCH, DELETE",
+            ),
+            ("access-control-allow-headers", "x-token"),
+            (
+                "cors-refusal",
+                "allow_headers: header \"x-other\" is not allowed (allowed: x-token)",
+            ),
+            ("vary", "Origin"),
+        ],
+        "a header the route does not allow",
+    );
+    assert_eq!(EXPLAINED_RUNS.load(Ordering::SeqCst), 0, "no handler ran");
+    // A route without explain says nothing more.
+    let res = call(&app, preflight("/partner/feed", EVIL, "GET", None)).await;
+    assert_refused_preflight(&res, ORIGIN_REFUSED, "the feed route, explain off");
+    // Granted: the same answer as without explain.
+    let res = call(
+        &app,
+        preflight("/explained", PARTNER, "GET", Some("x-token")),
+    )
+    .await;
+    assert!(preflight_passes(
+        &res,
+        PARTNER,
+        "GET",
+        Some("x-token"),
+        false
+    ));
+    assert_eq!(one(&res, "cors-refusal"), None);
 }
