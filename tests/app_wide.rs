@@ -60,9 +60,15 @@ async fn listed_origin_granted_others_refused_but_handler_runs() {
     assert_eq!(hits.get(), 2);
 }
 
+/// An answer's fields, as `assert_cors_fields` compares them.
+type Fields<'a> = &'a [(&'a str, &'a str)];
+
+/// A case of a table: its name, the request, and the fields its answer carries.
+type Case<'a> = (&'a str, TestRequest, Vec<(&'a str, &'a str)>);
+
 /// What a preflight refused for its method, a header or private network access is answered
 /// by `refusing()`: the origin's grant and the policy's own lists, never what was refused.
-const GRANT_AND_LISTS: &[(&str, &str)] = &[
+const GRANT_AND_LISTS: Fields<'static> = &[
     ("access-control-allow-origin", APP),
     ("access-control-allow-methods", "GET, PUT"),
     ("access-control-allow-headers", "content-type, x-token"),
@@ -80,7 +86,7 @@ async fn preflight_refusals_are_204_that_no_browser_passes_and_never_reach_the_h
     let hits = Hits::default();
     let app = api(refusing(), &hits).await;
     let pna = ("access-control-request-private-network", "true");
-    let refused: [(&str, TestRequest, &[(&str, &str)]); 13] = [
+    let refused: [(&str, TestRequest, Fields<'_>); 13] = [
         // The origin: nothing that grants.
         (
             "not listed",
@@ -576,7 +582,7 @@ async fn automatic_options_off_hands_preflights_to_the_handler() {
 
     // Refused: the handler still answers (status untouched), with the fields the middleware
     // would have answered the refusal with, which no browser passes.
-    let cases: [(TestRequest, &[(&str, &str)]); 2] = [
+    let cases: [(TestRequest, Fields<'_>); 2] = [
         (
             preflight("/options-handler", EVIL, "PUT", None),
             ORIGIN_REFUSED,
@@ -917,7 +923,7 @@ async fn explain_names_each_refusal_in_the_answer() {
         fields.push(("cors-refusal", refusal));
         fields
     };
-    let cases: Vec<(&str, TestRequest, Vec<(&str, &str)>)> = vec![
+    let cases: Vec<Case<'_>> = vec![
         (
             "origin not listed",
             preflight("/items", EVIL, "PUT", None),
@@ -1139,7 +1145,7 @@ async fn automatic_options_off_hands_a_refused_preflight_to_the_handler_explaine
         &hits,
     )
     .await;
-    let cases: [(TestRequest, &[(&str, &str)]); 3] = [
+    let cases: [(TestRequest, Fields<'_>); 3] = [
         (
             preflight("/options-handler", EVIL, "PUT", None),
             &[
