@@ -91,6 +91,7 @@ mod middleware;
 mod nesting;
 mod options;
 mod origin;
+mod path;
 mod policy;
 mod problems;
 mod reconfigure;
