@@ -13,6 +13,9 @@ pub(crate) const DEFAULT_METHODS: &[&str] =
 /// Build one in code, read it from a file with serde (feature `serde`; unknown keys are
 /// refused), or from the environment with [`CorsOptions::from_env`]; then turn it into the
 /// middleware with [`Cors::from_options`](crate::Cors::from_options), which validates it.
+/// With serde it is also `Serialize`: [`Cors::options`](crate::Cors::options) written as JSON
+/// reads back to the same options (options left out stay out), so an admin route can show the
+/// policy in force.
 ///
 /// Lists given as one string are split at commas, so `"GET, POST"` and `["GET", "POST"]` mean
 /// the same.
@@ -46,7 +49,7 @@ pub(crate) const DEFAULT_METHODS: &[&str] =
 /// # }
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize, serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
 pub struct CorsOptions {
     /// Allowed origins: `["*"]` for any origin, exact origins such as
@@ -59,6 +62,7 @@ pub struct CorsOptions {
     /// `None` (left out) means `"*"`, except when `origin_regexes` or a predicate is given:
     /// then only those decide.
     #[cfg_attr(feature = "serde", serde(deserialize_with = "de::opt_list"))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub origins: Option<Vec<String>>,
     /// Regexes each matched against the whole origin (they are anchored at both ends for you).
     #[cfg_attr(feature = "serde", serde(deserialize_with = "de::list"))]
@@ -78,6 +82,7 @@ pub struct CorsOptions {
     /// explicit list of origins.
     pub supports_credentials: bool,
     /// Seconds a browser may cache a preflight answer (`Access-Control-Max-Age`), at most 86400.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_age: Option<u64>,
     /// With any origin allowed, answer `*` instead of echoing the request's origin.
     pub send_wildcard: bool,
@@ -159,43 +164,57 @@ impl Default for CorsOptions {
 /// # drop(options);
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize, serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
 pub struct ResourceOptions {
     /// The path glob, starting with `/`.
     pub path: String,
     /// See [`CorsOptions::origins`].
     #[cfg_attr(feature = "serde", serde(deserialize_with = "de::opt_list"))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub origins: Option<Vec<String>>,
     /// See [`CorsOptions::origin_regexes`].
     #[cfg_attr(feature = "serde", serde(deserialize_with = "de::opt_list"))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub origin_regexes: Option<Vec<String>>,
     /// See [`CorsOptions::methods`].
     #[cfg_attr(feature = "serde", serde(deserialize_with = "de::opt_list"))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub methods: Option<Vec<String>>,
     /// See [`CorsOptions::allow_headers`].
     #[cfg_attr(feature = "serde", serde(deserialize_with = "de::opt_list"))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub allow_headers: Option<Vec<String>>,
     /// See [`CorsOptions::expose_headers`].
     #[cfg_attr(feature = "serde", serde(deserialize_with = "de::opt_list"))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expose_headers: Option<Vec<String>>,
     /// See [`CorsOptions::supports_credentials`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub supports_credentials: Option<bool>,
     /// See [`CorsOptions::max_age`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_age: Option<u64>,
     /// See [`CorsOptions::send_wildcard`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub send_wildcard: Option<bool>,
     /// See [`CorsOptions::vary_header`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vary_header: Option<bool>,
     /// See [`CorsOptions::always_send`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub always_send: Option<bool>,
     /// See [`CorsOptions::automatic_options`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub automatic_options: Option<bool>,
     /// See [`CorsOptions::allow_private_network`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub allow_private_network: Option<bool>,
     /// See [`CorsOptions::dangerously_allow_insecure_origins`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dangerously_allow_insecure_origins: Option<bool>,
     /// See [`CorsOptions::explain`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub explain: Option<bool>,
 }
 
