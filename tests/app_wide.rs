@@ -1210,3 +1210,54 @@ async fn automatic_options_off_hands_a_refused_preflight_to_the_handler_explaine
     assert_eq!(one(&res, "access-control-max-age").as_deref(), Some("600"));
     assert_eq!(one(&res, "cors-refusal"), None);
 }
+
+#[actix_rt::test]
+async fn explain_names_each_kind_of_refused_origin_with_its_token() {
+    let cors = Cors::default()
+        .origins(["https://*.example.com"])
+        .origin_regexes([r"https?://[a-z]+\.example\.net"])
+        .supports_credentials(true)
+        .explain(true);
+    let hits = Hits::default();
+    let app = api(cors, &hits).await;
+    let cases = [
+        (
+            "https://a.example.com/",
+            "origin-malformed",
+            "origins: origin \"https://a.example.com/\" is malformed: it has a path, a trailing slash, a query or a fragment",
+        ),
+        (
+            "http://abc.example.net",
+            "origin-insecure-refused",
+            "origins: origin \"http://abc.example.net\" matched a regex or predicate but is not https while credentials are on",
+        ),
+        (
+            "null",
+            "origin-null-refused",
+            "origins: origin \"null\" is never allowed by a list, pattern, regex or predicate",
+        ),
+        (
+            "https://example.com",
+            "origin-not-allowed",
+            "origins: origin \"https://example.com\" is not allowed",
+        ),
+    ];
+    for (origin, token, refusal) in cases {
+        let want = [
+            ("access-control-allow-origin", token),
+            ("cors-refusal", refusal),
+            ("vary", "Origin"),
+        ];
+        let res = call(&app, preflight("/items", origin, "PUT", None)).await;
+        assert_refused_preflight(&res, &want, origin);
+        let res = call(&app, get("/items", Some(origin))).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_cors_fields(&res, &want, origin);
+        assert!(!browser_passes(&res, false) && !browser_passes(&res, true));
+    }
+    assert_eq!(
+        hits.get(),
+        cases.len(),
+        "only the actual requests ran the handler"
+    );
+}
