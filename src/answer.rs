@@ -358,6 +358,8 @@ mod tests {
             ..CorsOptions::default()
         };
         type Fields = &'static [(&'static str, &'static str)];
+        // Longer than the 4096 bytes read, naming only allowed headers.
+        let oversized = "x-token,".repeat(600);
         let cases: &[(bool, &[(&str, &str)], Fields)] = &[
             // The method is refused: the origin's grant and the policy's own lists.
             (
@@ -406,6 +408,40 @@ mod tests {
                     ("access-control-allow-origin", "https://a.com"),
                     ("vary", "Origin"),
                 ],
+            ),
+            // Private network access refused, no header asked for: none answered.
+            (
+                false,
+                &[
+                    ("origin", "https://a.com"),
+                    ("access-control-request-method", "PUT"),
+                    ("access-control-request-private-network", "true"),
+                ],
+                &[
+                    ("access-control-allow-credentials", "true"),
+                    ("access-control-allow-methods", "GET, PUT"),
+                    ("access-control-allow-origin", "https://a.com"),
+                    ("vary", "Origin"),
+                ],
+            ),
+            // What no browser sends (an oversized or malformed list, a malformed method) gets
+            // no grant: the policy's lists might let it pass.
+            (
+                false,
+                &[
+                    ("origin", "https://a.com"),
+                    ("access-control-request-method", "PUT"),
+                    ("access-control-request-headers", &oversized),
+                ],
+                &[("vary", "Origin")],
+            ),
+            (
+                false,
+                &[
+                    ("origin", "https://a.com"),
+                    ("access-control-request-method", "PU T"),
+                ],
+                &[("vary", "Origin")],
             ),
             // The origin is refused: nothing that grants.
             (

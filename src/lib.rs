@@ -176,4 +176,4 @@ pub mod __private {
 pub use crate::error::{ConfigError, ConfigProblem, ProblemKind};
 pub use crate::future::CorsFuture;
 pub use crate::middleware::CorsMiddleware;
-pub use crate::options::{CorsOptions, ResourceOptions};
+pub use crate::options::{CorsOptions, OriginAdded, ResourceOptions};

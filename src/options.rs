@@ -263,7 +263,68 @@ pub(crate) fn split_list(s: &str) -> Vec<String> {
         .collect()
 }
 
+/// What [`CorsOptions::add_origin`] did. A policy that already allows any origin is left as it
+/// is: adding one origin to it would narrow it to that origin.
+///
+/// ```
+/// use actix_cross_origin::{CorsOptions, OriginAdded};
+///
+/// let mut any = CorsOptions::default();
+/// assert_eq!(any.add_origin("https://b.example"), OriginAdded::AnyOriginAlready);
+/// assert_eq!(any.origins, None, "still any origin");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use = "an origin is not added to a policy that already allows any origin"]
+pub enum OriginAdded {
+    /// The origin was added to the list.
+    Added,
+    /// The list already had it; nothing changed.
+    AlreadyListed,
+    /// The policy allows any origin (`origins` left out without regexes, or `"*"`); nothing
+    /// changed. To allow only listed origins, set `origins` to the list itself.
+    AnyOriginAlready,
+}
+
 impl CorsOptions {
+    /// Adds one origin to the allowed origins, keeping what they already allow, as a change
+    /// made at runtime needs ([`Cors::reconfigure`](crate::Cors::reconfigure)). Unlike
+    /// `options.origins.get_or_insert_with(Vec::new).push(..)`, it never turns a policy that
+    /// allows any origin into one that allows only this one.
+    ///
+    /// ```
+    /// use actix_cross_origin::{CorsOptions, OriginAdded};
+    ///
+    /// let mut listed = CorsOptions {
+    ///     origins: Some(vec!["https://a.example".into()]),
+    ///     ..CorsOptions::default()
+    /// };
+    /// assert_eq!(listed.add_origin("https://b.example"), OriginAdded::Added);
+    /// assert_eq!(listed.add_origin("https://b.example"), OriginAdded::AlreadyListed);
+    /// assert_eq!(listed.origins.unwrap(), ["https://a.example", "https://b.example"]);
+    ///
+    /// // Only regexes: the origin is listed beside them.
+    /// let mut regexes = CorsOptions {
+    ///     origin_regexes: vec![r"https://[a-z]+\.example\.org".into()],
+    ///     ..CorsOptions::default()
+    /// };
+    /// assert_eq!(regexes.add_origin("https://b.example"), OriginAdded::Added);
+    /// ```
+    pub fn add_origin(&mut self, origin: impl Into<String>) -> OriginAdded {
+        let origin = origin.into();
+        let any = match &self.origins {
+            None => self.origin_regexes.is_empty(),
+            Some(list) => list.iter().any(|o| o == "*"),
+        };
+        if any {
+            return OriginAdded::AnyOriginAlready;
+        }
+        let list = self.origins.get_or_insert_with(Vec::new);
+        if list.contains(&origin) {
+            return OriginAdded::AlreadyListed;
+        }
+        list.push(origin);
+        OriginAdded::Added
+    }
     /// Reads flask-cors's configuration keys from the process environment.
     ///
     /// Keys: `CORS_ORIGINS`, `CORS_ORIGIN_REGEXES`, `CORS_METHODS`, `CORS_ALLOW_HEADERS`,

@@ -388,3 +388,79 @@ async fn explain_mode_follows_a_change() {
     assert_eq!(field(&res, "access-control-allow-origin"), None);
     assert_eq!(field(&res, "cors-refusal"), None);
 }
+
+/// Two threads changing the policy at once: each change's line is the difference from the
+/// options that change replaced, so replaying the lines in order from the first policy
+/// explains every one of them.
+#[test]
+fn concurrent_changes_each_log_their_own_difference() {
+    let a = CorsOptions {
+        origins: Some(vec!["https://a.example".into()]),
+        ..CorsOptions::default()
+    };
+    let mut b = a.clone();
+    assert_eq!(
+        b.add_origin("https://b.example"),
+        actix_cross_origin::OriginAdded::Added
+    );
+    let c = CorsOptions {
+        max_age: Some(600),
+        ..a.clone()
+    };
+    let cors = Cors::from_options(a.clone()).unwrap();
+    let changes_per_thread = 200;
+    let threads: Vec<_> = [b.clone(), c.clone()]
+        .into_iter()
+        .map(|target| {
+            let cors = cors.clone();
+            thread::spawn(move || {
+                actix_web::rt::System::new().block_on(logged(async move {
+                    for _ in 0..changes_per_thread {
+                        cors.reconfigure(target.clone()).unwrap();
+                    }
+                }))
+            })
+        })
+        .collect();
+    let mut lines: Vec<(u64, String)> = threads
+        .into_iter()
+        .flat_map(|t| t.join().unwrap())
+        .filter(|(level, _)| *level == log::Level::Info)
+        .map(|(_, line)| {
+            let rest = line.strip_prefix("CORS policy changed (change ").unwrap();
+            let (n, what) = rest.split_once("): ").unwrap();
+            (n.parse().unwrap(), what.to_owned())
+        })
+        .collect();
+    lines.sort();
+    assert_eq!(lines.len(), 2 * changes_per_thread);
+    let describe = |old: &CorsOptions, new: &CorsOptions| -> String {
+        // What the line says for each step, from its two sides.
+        let mut parts = Vec::new();
+        let (x, y) = (
+            old.origins.as_ref().unwrap().len(),
+            new.origins.as_ref().unwrap().len(),
+        );
+        if x != y {
+            parts.push(format!("origins {x} -> {y} entries"));
+        }
+        if old.max_age != new.max_age {
+            parts.push(format!("max_age {:?} -> {:?}", old.max_age, new.max_age));
+        }
+        if parts.is_empty() {
+            "nothing".into()
+        } else {
+            parts.join(", ")
+        }
+    };
+    let mut in_force = a;
+    for (n, what) in &lines {
+        let next = [&b, &c]
+            .into_iter()
+            .find(|candidate| describe(&in_force, candidate) == *what);
+        match next {
+            Some(next) => in_force = next.clone(),
+            None => panic!("change {n} logged {what:?}, which no change from {in_force:?} makes"),
+        }
+    }
+}
