@@ -382,3 +382,39 @@ async fn explain_mode_warns_that_it_shows_the_lists() {
         "{warnings:?}"
     );
 }
+
+/// A duplicated origin is a warning: the copy changes nothing, and may be a typo for another.
+#[actix_rt::test]
+async fn a_duplicated_origin_warns() {
+    let logs = logged(async {
+        let _ = Cors::default()
+            .origins(["https://a.com", "https://b.com", "https://a.com"])
+            .try_build()
+            .unwrap();
+    })
+    .await;
+    let warnings = lines_at(&logs, Level::Warn);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].contains("origins lists \"https://a.com\" more than once"),
+        "{}",
+        warnings[0]
+    );
+}
+
+/// A change from origins left out (any origin) to a list says so: it narrows the policy.
+#[actix_rt::test]
+async fn a_change_that_narrows_any_origin_says_so() {
+    let cors = Cors::default().try_build().unwrap();
+    let logs = logged(async {
+        let mut options = cors.options();
+        options.origins = Some(vec!["https://a.com".into()]);
+        cors.reconfigure(options).unwrap();
+    })
+    .await;
+    assert!(
+        logs.iter()
+            .any(|(l, s)| *l == Level::Info && s.ends_with("origins left out -> 1 entries")),
+        "{logs:?}"
+    );
+}
