@@ -155,12 +155,21 @@ pub mod __private {
     /// The policy of one route, named by its handler, methods and path for the start-up error.
     #[track_caller]
     pub fn route_policy(
-        options: CorsOptions,
+        mut options: CorsOptions,
+        methods_given: bool,
         handler: &str,
         path: &str,
         methods: &[Method],
     ) -> Cors {
         let methods: Vec<&str> = methods.iter().map(Method::as_str).collect();
+        if !methods_given {
+            // The route's own methods, and OPTIONS, which the policy answers: never more than
+            // the route serves.
+            options.methods = methods.iter().map(|m| (*m).to_owned()).collect();
+            if !methods.contains(&"OPTIONS") {
+                options.methods.push("OPTIONS".to_owned());
+            }
+        }
         Cors::for_route(
             options,
             format!("handler `{handler}` ({} {path})", methods.join(", ")),

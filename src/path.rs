@@ -75,6 +75,9 @@ mod tests {
         for (path, want) in cases {
             assert_eq!(without_dot_segments(path), want, "{path}");
         }
-        assert!(matches!(without_dot_segments("/api/items"), Cow::Borrowed(_)));
+        assert!(matches!(
+            without_dot_segments("/api/items"),
+            Cow::Borrowed(_)
+        ));
     }
 }

@@ -6,9 +6,9 @@ use std::fmt;
 use actix_web::http::header::HeaderValue;
 
 use crate::headers::AllowedHeaders;
-use crate::path::without_dot_segments;
 use crate::methods::AllowedMethods;
 use crate::origin::OriginMatcher;
+use crate::path::without_dot_segments;
 
 /// One compiled CORS policy. Built once by validation, shared read-only by every worker.
 #[derive(Debug, Clone)]
