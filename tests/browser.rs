@@ -150,6 +150,28 @@ fn start_literal_star_server() -> ServerGuard {
     })
 }
 
+/// A control, not the middleware: the answer a refused preflight used to get, `403` without
+/// any CORS field, whatever was refused. It shows what each engine blames for it.
+fn start_bare_403_server() -> ServerGuard {
+    ServerGuard::start(|| {
+        let server = HttpServer::new(|| {
+            App::new().route(
+                "/old/x",
+                web::route().to(|req: HttpRequest| async move {
+                    if req.method() == actix_web::http::Method::OPTIONS {
+                        return HttpResponse::Forbidden().finish();
+                    }
+                    HttpResponse::Ok().body("no cors")
+                }),
+            )
+        })
+        .workers(1)
+        .bind(("127.0.0.1", 0))?;
+        let addr = server.addrs()[0];
+        Ok((server.run(), addr))
+    })
+}
+
 fn start_api(origin_a: String, log: Log) -> ServerGuard {
     ServerGuard::start(move || {
         let server = HttpServer::new(move || {
@@ -898,6 +920,35 @@ fn each_refusal_names_its_reason_in_the_console() {
                 console.join("\n  ")
             );
         }
+        // The control: a bare 403 to a preflight refused only for its method. Chromium blames
+        // the origin for it, WebKit gives only the status.
+        let old = start_bare_403_server();
+        let mut control = case("bare_403", "/old/x", json!({"method": "DELETE"}));
+        let old_url = format!("http://127.0.0.1:{}/old/x", old.port());
+        control["url"] = json!(old_url);
+        let (results, console) = h.run(Page::A, json!([control]));
+        let mut c = Check::new(&results, &console);
+        c.blocked("bare_403");
+        let origin_a = h.origin(&Page::A);
+        let want = match h.engine {
+            Engine::Chromium => Some(format!("Access to fetch at '{old_url}' from origin '{origin_a}' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource.")),
+            Engine::WebKit => Some("Preflight response is not successful. Status code: 403".to_owned()),
+            Engine::Firefox => None,
+        };
+        if let Some(line) = want {
+            c.fact(
+                &format!("the console says {line:?}"),
+                console.iter().any(|l| l.contains(&line)),
+            );
+        }
+        c.finish();
+        let _ = writeln!(
+            std::io::stderr(),
+            "console in {} for a bare 403:\n  {}",
+            h.engine.name(),
+            console.join("\n  ")
+        );
+
         // No refused preflight was followed by its request.
         for (method, path) in [
             ("DELETE", "/api/item"),
