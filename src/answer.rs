@@ -358,9 +358,11 @@ mod tests {
             ..CorsOptions::default()
         };
         type Fields = &'static [(&'static str, &'static str)];
+        /// Explain mode on, the request's fields, the answer's fields.
+        type Case<'a> = (bool, &'a [(&'a str, &'a str)], Fields);
         // Longer than the 4096 bytes read, naming only allowed headers.
         let oversized = "x-token,".repeat(600);
-        let cases: &[(bool, &[(&str, &str)], Fields)] = &[
+        let cases: &[Case<'_>] = &[
             // The method is refused: the origin's grant and the policy's own lists.
             (
                 false,

@@ -62,7 +62,11 @@ async fn dot_segments_are_removed_before_the_globs_are_matched() {
         let (_, _, allow) = fetch(&app, path, EVIL).await;
         assert_eq!(allow, None, "{path} is /admin, not under /api/*");
         let (_, _, allow) = fetch(&app, path, TRUSTED).await;
-        assert_eq!(allow.as_deref(), Some(TRUSTED), "{path} gets /admin's policy");
+        assert_eq!(
+            allow.as_deref(),
+            Some(TRUSTED),
+            "{path} gets /admin's policy"
+        );
     }
     // An encoded slash is not a segment boundary: `..%2fadmin` is one segment under /api/.
     let (status, body, allow) = fetch(&app, "/api/..%2fadmin", EVIL).await;
@@ -73,13 +77,15 @@ async fn dot_segments_are_removed_before_the_globs_are_matched() {
     let (_, body, allow) = fetch(&app, "/admin", TRUSTED).await;
     assert_eq!((body.as_str(), allow.as_deref()), ("admin", Some(TRUSTED)));
     // The issue's own example.
-    let app = app_with_public(Cors::default().resources([
-        entry("/public/*", &["*"]),
-        entry("/*", &[TRUSTED]),
-    ]))
+    let app = app_with_public(
+        Cors::default().resources([entry("/public/*", &["*"]), entry("/*", &[TRUSTED])]),
+    )
     .await;
     let (_, _, allow) = fetch(&app, "/public/../private/data", EVIL).await;
-    assert_eq!(allow, None, "/public/../private/data is not under /public/*");
+    assert_eq!(
+        allow, None,
+        "/public/../private/data is not under /public/*"
+    );
     let (_, _, allow) = fetch(&app, "/public/status", EVIL).await;
     assert_eq!(allow.as_deref(), Some(EVIL));
 }
