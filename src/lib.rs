@@ -34,7 +34,7 @@
 //! assert_eq!(res.headers().get("access-control-allow-origin").unwrap(), "https://app.example.com");
 //! assert_eq!(res.headers().get("access-control-allow-credentials").unwrap(), "true");
 //!
-//! // Another origin's preflight is refused with 403 and no CORS headers.
+//! // Another origin's preflight is refused: 204 with no CORS header, so the browser stops.
 //! let evil = test::TestRequest::default()
 //!     .method(actix_web::http::Method::OPTIONS)
 //!     .uri("/api/items")
@@ -42,7 +42,7 @@
 //!     .insert_header(("Access-Control-Request-Method", "PUT"))
 //!     .to_request();
 //! let res = test::call_service(&app, evil).await;
-//! assert_eq!(res.status(), 403);
+//! assert_eq!(res.status(), 204);
 //! assert!(!res.headers().contains_key("access-control-allow-origin"));
 //! # });
 //! ```
