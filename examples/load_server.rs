@@ -114,9 +114,12 @@ async fn main() -> std::io::Result<()> {
 fn reconfigure_forever(cors: Cors, every_ms: u64) {
     let base = cors.options();
     let mut more = base.clone();
-    more.origins
-        .get_or_insert_with(Vec::new)
-        .push("https://added-at-runtime.example".into());
+    let added = more.add_origin("https://added-at-runtime.example");
+    assert_eq!(
+        added,
+        actix_cross_origin::OriginAdded::Added,
+        "the policy lists its origins"
+    );
     std::thread::spawn(move || {
         for i in 0u64.. {
             std::thread::sleep(std::time::Duration::from_millis(every_ms));

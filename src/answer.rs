@@ -358,46 +358,135 @@ mod tests {
             ..CorsOptions::default()
         };
         type Fields = &'static [(&'static str, &'static str)];
-        let cases: &[(bool, &[(&str, &str)], Fields)] = &[
+        /// Explain mode on, the request's fields, the answer's fields.
+        type Case<'a> = (bool, &'a [(&'a str, &'a str)], Fields);
+        // Longer than the 4096 bytes read, naming only allowed headers.
+        let oversized = "x-token,".repeat(600);
+        let cases: &[Case<'_>] = &[
             // The method is refused: the origin's grant and the policy's own lists.
-            (false, &[("origin", "https://a.com"), ("access-control-request-method", "DELETE")], &[
-                ("access-control-allow-credentials", "true"),
-                ("access-control-allow-headers", "content-type, x-token"),
-                ("access-control-allow-methods", "GET, PUT"),
-                ("access-control-allow-origin", "https://a.com"),
-                ("vary", "Origin"),
-            ]),
+            (
+                false,
+                &[
+                    ("origin", "https://a.com"),
+                    ("access-control-request-method", "DELETE"),
+                ],
+                &[
+                    ("access-control-allow-credentials", "true"),
+                    ("access-control-allow-headers", "content-type, x-token"),
+                    ("access-control-allow-methods", "GET, PUT"),
+                    ("access-control-allow-origin", "https://a.com"),
+                    ("vary", "Origin"),
+                ],
+            ),
             // A header is refused: the method granted, the list of headers, never the refused one.
-            (false, &[("origin", "https://a.com"), ("access-control-request-method", "PUT"), ("access-control-request-headers", "x-token,x-other")], &[
-                ("access-control-allow-credentials", "true"),
-                ("access-control-allow-headers", "content-type, x-token"),
-                ("access-control-allow-methods", "GET, PUT"),
-                ("access-control-allow-origin", "https://a.com"),
-                ("vary", "Origin"),
-            ]),
+            (
+                false,
+                &[
+                    ("origin", "https://a.com"),
+                    ("access-control-request-method", "PUT"),
+                    ("access-control-request-headers", "x-token,x-other"),
+                ],
+                &[
+                    ("access-control-allow-credentials", "true"),
+                    ("access-control-allow-headers", "content-type, x-token"),
+                    ("access-control-allow-methods", "GET, PUT"),
+                    ("access-control-allow-origin", "https://a.com"),
+                    ("vary", "Origin"),
+                ],
+            ),
             // Private network access is refused: everything granted but that.
-            (false, &[("origin", "https://a.com"), ("access-control-request-method", "PUT"), ("access-control-request-headers", "x-token"), ("access-control-request-private-network", "true")], &[
-                ("access-control-allow-credentials", "true"),
-                ("access-control-allow-headers", "x-token"),
-                ("access-control-allow-methods", "GET, PUT"),
-                ("access-control-allow-origin", "https://a.com"),
-                ("vary", "Origin"),
-            ]),
+            (
+                false,
+                &[
+                    ("origin", "https://a.com"),
+                    ("access-control-request-method", "PUT"),
+                    ("access-control-request-headers", "x-token"),
+                    ("access-control-request-private-network", "true"),
+                ],
+                &[
+                    ("access-control-allow-credentials", "true"),
+                    ("access-control-allow-headers", "x-token"),
+                    ("access-control-allow-methods", "GET, PUT"),
+                    ("access-control-allow-origin", "https://a.com"),
+                    ("vary", "Origin"),
+                ],
+            ),
+            // Private network access refused, no header asked for: none answered.
+            (
+                false,
+                &[
+                    ("origin", "https://a.com"),
+                    ("access-control-request-method", "PUT"),
+                    ("access-control-request-private-network", "true"),
+                ],
+                &[
+                    ("access-control-allow-credentials", "true"),
+                    ("access-control-allow-methods", "GET, PUT"),
+                    ("access-control-allow-origin", "https://a.com"),
+                    ("vary", "Origin"),
+                ],
+            ),
+            // What no browser sends (an oversized or malformed list, a malformed method) gets
+            // no grant: the policy's lists might let it pass.
+            (
+                false,
+                &[
+                    ("origin", "https://a.com"),
+                    ("access-control-request-method", "PUT"),
+                    ("access-control-request-headers", &oversized),
+                ],
+                &[("vary", "Origin")],
+            ),
+            (
+                false,
+                &[
+                    ("origin", "https://a.com"),
+                    ("access-control-request-method", "PU T"),
+                ],
+                &[("vary", "Origin")],
+            ),
             // The origin is refused: nothing that grants.
-            (false, &[("origin", "https://b.com"), ("access-control-request-method", "PUT")], &[("vary", "Origin")]),
-            (true, &[("origin", "https://b.com"), ("access-control-request-method", "PUT")], &[
-                ("access-control-allow-origin", "origin-not-allowed"),
-                ("cors-refusal", "origins: origin \"https://b.com\" is not allowed"),
-                ("vary", "Origin"),
-            ]),
-            (true, &[("origin", "https://a.com"), ("access-control-request-method", "DELETE")], &[
-                ("access-control-allow-credentials", "true"),
-                ("access-control-allow-headers", "content-type, x-token"),
-                ("access-control-allow-methods", "GET, PUT"),
-                ("access-control-allow-origin", "https://a.com"),
-                ("cors-refusal", "methods: method \"DELETE\" is not allowed (allowed: GET, PUT)"),
-                ("vary", "Origin"),
-            ]),
+            (
+                false,
+                &[
+                    ("origin", "https://b.com"),
+                    ("access-control-request-method", "PUT"),
+                ],
+                &[("vary", "Origin")],
+            ),
+            (
+                true,
+                &[
+                    ("origin", "https://b.com"),
+                    ("access-control-request-method", "PUT"),
+                ],
+                &[
+                    ("access-control-allow-origin", "origin-not-allowed"),
+                    (
+                        "cors-refusal",
+                        "origins: origin \"https://b.com\" is not allowed",
+                    ),
+                    ("vary", "Origin"),
+                ],
+            ),
+            (
+                true,
+                &[
+                    ("origin", "https://a.com"),
+                    ("access-control-request-method", "DELETE"),
+                ],
+                &[
+                    ("access-control-allow-credentials", "true"),
+                    ("access-control-allow-headers", "content-type, x-token"),
+                    ("access-control-allow-methods", "GET, PUT"),
+                    ("access-control-allow-origin", "https://a.com"),
+                    (
+                        "cors-refusal",
+                        "methods: method \"DELETE\" is not allowed (allowed: GET, PUT)",
+                    ),
+                    ("vary", "Origin"),
+                ],
+            ),
         ];
         for (explain, request, want) in cases {
             let cors = compiled(listed(*explain));
@@ -419,8 +508,10 @@ mod tests {
                 .map(|(n, v)| (n.to_string(), v.to_str().unwrap().to_owned()))
                 .collect();
             got.sort();
-            let want: Vec<(String, String)> =
-                want.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
+            let want: Vec<(String, String)> = want
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect();
             assert_eq!(got, want, "explain {explain}, {request:?}");
         }
     }

@@ -230,7 +230,7 @@ impl Cors {
     /// assert!(res.headers().get("access-control-allow-origin").is_none());
     ///
     /// let mut options = cors.options();
-    /// options.origins.as_mut().unwrap().push("https://b.example".into());
+    /// assert_eq!(options.add_origin("https://b.example"), actix_cross_origin::OriginAdded::Added);
     /// cors.reconfigure(options).unwrap();
     /// let res = test::call_service(&app, from_b()).await;
     /// assert_eq!(res.headers().get("access-control-allow-origin").unwrap(), "https://b.example");
@@ -245,14 +245,16 @@ impl Cors {
     pub fn reconfigure(&self, options: CorsOptions) -> Result<(), ConfigError> {
         let live = self.live().as_ref().map_err(Clone::clone)?;
         let snapshot = match self.validate(&options) {
-            Ok(policies) => Snapshot { options, policies },
+            Ok(policies) => Arc::new(Snapshot { options, policies }),
             Err(e) => {
                 log_lines::reconfiguration_refused(&e);
                 return Err(e);
             }
         };
-        let changes = reconfigure::changes(&live.snapshot().options, &snapshot.options);
-        let (_, generation) = live.replace(snapshot);
+        // Against the options this very change replaced, so that two changes at once each
+        // log their own difference.
+        let (replaced, generation) = live.replace(Arc::clone(&snapshot));
+        let changes = reconfigure::changes(&replaced.options, &snapshot.options);
         log_lines::reconfigured(generation, &changes);
         Ok(())
     }

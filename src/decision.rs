@@ -201,6 +201,32 @@ pub(crate) struct PreflightRefusal<'a> {
     pub(crate) headers_granted: Option<&'a [HeaderValue]>,
 }
 
+impl<'a> PreflightRefusal<'a> {
+    /// A refusal after the origin was granted. Only a refusal a browser can meet keeps the
+    /// grant: a method or header the policy does not allow, or private network access. A
+    /// request no browser sends (a repeated or malformed method, a malformed or oversized
+    /// header list) gets no grant at all, since the policy's lists might then let it pass.
+    fn after_origin(
+        refusal: Refusal<'a>,
+        origin: AllowOrigin<'a>,
+        method_granted: Option<&'a HeaderValue>,
+        headers_granted: Option<&'a [HeaderValue]>,
+    ) -> Self {
+        let browser_may_ask = matches!(
+            refusal,
+            Refusal::MethodNotAllowed(_)
+                | Refusal::HeaderNotAllowed(_)
+                | Refusal::PrivateNetworkNotAllowed
+        );
+        PreflightRefusal {
+            refusal,
+            origin_granted: browser_may_ask.then_some(origin),
+            method_granted,
+            headers_granted,
+        }
+    }
+}
+
 impl<'a> From<Refusal<'a>> for PreflightRefusal<'a> {
     /// A refusal of the origin itself: the answer grants nothing.
     fn from(refusal: Refusal<'a>) -> Self {
@@ -226,9 +252,9 @@ impl Refusal<'_> {
             | Refusal::OriginNotAllowed(_)
             | Refusal::NullOrigin
             | Refusal::InsecureOrigin(_) => "origins",
-            Refusal::MethodRepeated | Refusal::MethodMalformed(_) | Refusal::MethodNotAllowed(_) => {
-                "methods"
-            }
+            Refusal::MethodRepeated
+            | Refusal::MethodMalformed(_)
+            | Refusal::MethodNotAllowed(_) => "methods",
             Refusal::HeadersTooLong(_)
             | Refusal::HeaderMalformed(_)
             | Refusal::HeaderNotAllowed(_) => "allow_headers",
@@ -309,26 +335,20 @@ fn check_origin<'a>(
 /// what was granted before it.
 fn preflight<'a>(policy: &'a Policy, req: &RequestView<'a>) -> PreflightResult<'a> {
     let allow_origin = check_origin(policy, req)?;
-    let mut refused = PreflightRefusal {
-        origin_granted: Some(allow_origin),
-        ..PreflightRefusal::from(Refusal::OriginMissing)
+    let refused = |refusal, method_granted, headers_granted| {
+        PreflightRefusal::after_origin(refusal, allow_origin, method_granted, headers_granted)
     };
-    let method = check_method(policy, req).map_err(|refusal| PreflightRefusal {
-        refusal,
-        ..refused
-    })?;
-    refused.method_granted = Some(method);
-    let request_headers = check_headers(req, policy).map_err(|refusal| PreflightRefusal {
-        refusal,
-        ..refused
-    })?;
-    // Private Network Access (a draft beside Fetch): asked for only by Chromium.
+    let method = check_method(policy, req).map_err(|r| refused(r, None, None))?;
+    let request_headers = check_headers(req, policy).map_err(|r| refused(r, Some(method), None))?;
+    // Private Network Access (a draft beside Fetch): asked for only by Chromium. The headers
+    // are answered as a grant answers them: echoed when any was named, none otherwise.
     if req.private_network && !policy.private_network {
-        return Err(PreflightRefusal {
-            refusal: Refusal::PrivateNetworkNotAllowed,
-            headers_granted: request_headers,
-            ..refused
-        });
+        let headers = request_headers.unwrap_or_default();
+        return Err(refused(
+            Refusal::PrivateNetworkNotAllowed,
+            Some(method),
+            Some(headers),
+        ));
     }
     Ok(PreflightGrant {
         allow_origin,
@@ -339,7 +359,10 @@ fn preflight<'a>(policy: &'a Policy, req: &RequestView<'a>) -> PreflightResult<'
 }
 
 /// The method check (Fetch §4.8 step 7.5): one token, listed or CORS-safelisted.
-fn check_method<'a>(policy: &Policy, req: &RequestView<'a>) -> Result<&'a HeaderValue, Refusal<'a>> {
+fn check_method<'a>(
+    policy: &Policy,
+    req: &RequestView<'a>,
+) -> Result<&'a HeaderValue, Refusal<'a>> {
     let method = match req.request_method {
         [one] => one,
         _ => return Err(Refusal::MethodRepeated),
@@ -516,7 +539,15 @@ mod tests {
             &p,
             Method::OPTIONS,
             &[o, acrm(b"PUT"), ("access-control-request-headers", &big)],
-            |d| matches!(d, Decision::Preflight(Err(PreflightRefusal { refusal: Refusal::HeadersTooLong(_), .. }))),
+            |d| {
+                matches!(
+                    d,
+                    Decision::Preflight(Err(PreflightRefusal {
+                        refusal: Refusal::HeadersTooLong(_),
+                        ..
+                    }))
+                )
+            },
         );
         assert!(got);
     }

@@ -51,6 +51,8 @@ impl Explanation {
 /// refusal of the method, a header or private network access, whose origin is granted.
 fn origin_value(refusal: &Refusal<'_>) -> Option<HeaderValue> {
     let token = match refusal {
+        // Listed origins are matched without parsing: tell a malformed one apart here.
+        Refusal::OriginNotAllowed(o) if crate::origin::parse(o).is_err() => "origin-malformed",
         Refusal::OriginNotAllowed(_) => "origin-not-allowed",
         Refusal::OriginMalformed(..) => "origin-malformed",
         Refusal::OriginRepeated => "origin-repeated",

@@ -34,7 +34,7 @@
 //! assert_eq!(res.headers().get("access-control-allow-origin").unwrap(), "https://app.example.com");
 //! assert_eq!(res.headers().get("access-control-allow-credentials").unwrap(), "true");
 //!
-//! // Another origin's preflight is refused with 403 and no CORS headers.
+//! // Another origin's preflight is refused: 204 with no CORS header, so the browser stops.
 //! let evil = test::TestRequest::default()
 //!     .method(actix_web::http::Method::OPTIONS)
 //!     .uri("/api/items")
@@ -42,7 +42,7 @@
 //!     .insert_header(("Access-Control-Request-Method", "PUT"))
 //!     .to_request();
 //! let res = test::call_service(&app, evil).await;
-//! assert_eq!(res.status(), 403);
+//! assert_eq!(res.status(), 204);
 //! assert!(!res.headers().contains_key("access-control-allow-origin"));
 //! # });
 //! ```
@@ -91,6 +91,7 @@ mod middleware;
 mod nesting;
 mod options;
 mod origin;
+mod path;
 mod policy;
 mod problems;
 mod reconfigure;
@@ -154,12 +155,21 @@ pub mod __private {
     /// The policy of one route, named by its handler, methods and path for the start-up error.
     #[track_caller]
     pub fn route_policy(
-        options: CorsOptions,
+        mut options: CorsOptions,
+        methods_given: bool,
         handler: &str,
         path: &str,
         methods: &[Method],
     ) -> Cors {
         let methods: Vec<&str> = methods.iter().map(Method::as_str).collect();
+        if !methods_given {
+            // The route's own methods, and OPTIONS, which the policy answers: never more than
+            // the route serves.
+            options.methods = methods.iter().map(|m| (*m).to_owned()).collect();
+            if !methods.contains(&"OPTIONS") {
+                options.methods.push("OPTIONS".to_owned());
+            }
+        }
         Cors::for_route(
             options,
             format!("handler `{handler}` ({} {path})", methods.join(", ")),
@@ -175,7 +185,7 @@ pub mod __private {
 pub use crate::error::{ConfigError, ConfigProblem, ProblemKind};
 pub use crate::future::CorsFuture;
 pub use crate::middleware::CorsMiddleware;
-pub use crate::options::{CorsOptions, ResourceOptions};
+pub use crate::options::{CorsOptions, OriginAdded, ResourceOptions};
 
 #[cfg(feature = "test-util")]
 pub mod test;

@@ -130,10 +130,13 @@ pub(crate) fn refused_preflight_for_later(
     refusal: &Refusal<'_>,
     by: DecidedBy<'_>,
 ) -> Option<Box<str>> {
-    log::log_enabled!(target: TARGET, log::Level::Debug).then(|| {
-        let line = RefusedPreflight(refusal, DecidedByOn(by, req)).to_string();
-        line.into_boxed_str()
-    })
+    for_later(|| RefusedPreflight(refusal, DecidedByOn(by, req)).to_string())
+}
+
+/// A debug line formatted now to be logged later, only when debug lines are on.
+#[inline]
+fn for_later(line: impl FnOnce() -> String) -> Option<Box<str>> {
+    log::log_enabled!(target: TARGET, log::Level::Debug).then(|| line().into_boxed_str())
 }
 
 /// Logs a line kept by [`refused_preflight_for_later`] or [`refused_actual_for_later`].
@@ -179,10 +182,7 @@ pub(crate) fn refused_actual_for_later(
     refusal: &Refusal<'_>,
     by: DecidedBy<'_>,
 ) -> Option<Box<str>> {
-    log::log_enabled!(target: TARGET, log::Level::Debug).then(|| {
-        let line = RefusedActual(refusal, DecidedByOn(by, req)).to_string();
-        line.into_boxed_str()
-    })
+    for_later(|| RefusedActual(refusal, DecidedByOn(by, req)).to_string())
 }
 
 /// A handler set `Access-Control-Allow-Origin` itself.

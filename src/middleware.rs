@@ -17,7 +17,9 @@ use actix_web::{Error, HttpResponse};
 
 use crate::answer::{preflight_response, ActualHeaders, PolicyHandle, RefusedActual};
 use crate::cors::Cors;
-use crate::decision::{decide, Actual, AllowOrigin, Decision, PreflightResult, Refusal, RequestView};
+use crate::decision::{
+    decide, Actual, AllowOrigin, Decision, PreflightResult, Refusal, RequestView,
+};
 use crate::explain::Explanation;
 use crate::fetch;
 use crate::future::CorsFuture;

@@ -13,6 +13,9 @@ pub(crate) const DEFAULT_METHODS: &[&str] =
 /// Build one in code, read it from a file with serde (feature `serde`; unknown keys are
 /// refused), or from the environment with [`CorsOptions::from_env`]; then turn it into the
 /// middleware with [`Cors::from_options`](crate::Cors::from_options), which validates it.
+/// With serde it is also `Serialize`: [`Cors::options`](crate::Cors::options) written as JSON
+/// reads back to the same options (options left out stay out), so an admin route can show the
+/// policy in force.
 ///
 /// Lists given as one string are split at commas, so `"GET, POST"` and `["GET", "POST"]` mean
 /// the same.
@@ -46,7 +49,7 @@ pub(crate) const DEFAULT_METHODS: &[&str] =
 /// # }
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize, serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
 pub struct CorsOptions {
     /// Allowed origins: `["*"]` for any origin, exact origins such as
@@ -59,6 +62,7 @@ pub struct CorsOptions {
     /// `None` (left out) means `"*"`, except when `origin_regexes` or a predicate is given:
     /// then only those decide.
     #[cfg_attr(feature = "serde", serde(deserialize_with = "de::opt_list"))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub origins: Option<Vec<String>>,
     /// Regexes each matched against the whole origin (they are anchored at both ends for you).
     #[cfg_attr(feature = "serde", serde(deserialize_with = "de::list"))]
@@ -78,6 +82,7 @@ pub struct CorsOptions {
     /// explicit list of origins.
     pub supports_credentials: bool,
     /// Seconds a browser may cache a preflight answer (`Access-Control-Max-Age`), at most 86400.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_age: Option<u64>,
     /// With any origin allowed, answer `*` instead of echoing the request's origin.
     pub send_wildcard: bool,
@@ -159,43 +164,57 @@ impl Default for CorsOptions {
 /// # drop(options);
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize, serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
 pub struct ResourceOptions {
     /// The path glob, starting with `/`.
     pub path: String,
     /// See [`CorsOptions::origins`].
     #[cfg_attr(feature = "serde", serde(deserialize_with = "de::opt_list"))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub origins: Option<Vec<String>>,
     /// See [`CorsOptions::origin_regexes`].
     #[cfg_attr(feature = "serde", serde(deserialize_with = "de::opt_list"))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub origin_regexes: Option<Vec<String>>,
     /// See [`CorsOptions::methods`].
     #[cfg_attr(feature = "serde", serde(deserialize_with = "de::opt_list"))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub methods: Option<Vec<String>>,
     /// See [`CorsOptions::allow_headers`].
     #[cfg_attr(feature = "serde", serde(deserialize_with = "de::opt_list"))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub allow_headers: Option<Vec<String>>,
     /// See [`CorsOptions::expose_headers`].
     #[cfg_attr(feature = "serde", serde(deserialize_with = "de::opt_list"))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expose_headers: Option<Vec<String>>,
     /// See [`CorsOptions::supports_credentials`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub supports_credentials: Option<bool>,
     /// See [`CorsOptions::max_age`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_age: Option<u64>,
     /// See [`CorsOptions::send_wildcard`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub send_wildcard: Option<bool>,
     /// See [`CorsOptions::vary_header`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub vary_header: Option<bool>,
     /// See [`CorsOptions::always_send`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub always_send: Option<bool>,
     /// See [`CorsOptions::automatic_options`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub automatic_options: Option<bool>,
     /// See [`CorsOptions::allow_private_network`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub allow_private_network: Option<bool>,
     /// See [`CorsOptions::dangerously_allow_insecure_origins`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dangerously_allow_insecure_origins: Option<bool>,
     /// See [`CorsOptions::explain`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub explain: Option<bool>,
 }
 
@@ -244,7 +263,68 @@ pub(crate) fn split_list(s: &str) -> Vec<String> {
         .collect()
 }
 
+/// What [`CorsOptions::add_origin`] did. A policy that already allows any origin is left as it
+/// is: adding one origin to it would narrow it to that origin.
+///
+/// ```
+/// use actix_cross_origin::{CorsOptions, OriginAdded};
+///
+/// let mut any = CorsOptions::default();
+/// assert_eq!(any.add_origin("https://b.example"), OriginAdded::AnyOriginAlready);
+/// assert_eq!(any.origins, None, "still any origin");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use = "an origin is not added to a policy that already allows any origin"]
+pub enum OriginAdded {
+    /// The origin was added to the list.
+    Added,
+    /// The list already had it; nothing changed.
+    AlreadyListed,
+    /// The policy allows any origin (`origins` left out without regexes, or `"*"`); nothing
+    /// changed. To allow only listed origins, set `origins` to the list itself.
+    AnyOriginAlready,
+}
+
 impl CorsOptions {
+    /// Adds one origin to the allowed origins, keeping what they already allow, as a change
+    /// made at runtime needs ([`Cors::reconfigure`](crate::Cors::reconfigure)). Unlike
+    /// `options.origins.get_or_insert_with(Vec::new).push(..)`, it never turns a policy that
+    /// allows any origin into one that allows only this one.
+    ///
+    /// ```
+    /// use actix_cross_origin::{CorsOptions, OriginAdded};
+    ///
+    /// let mut listed = CorsOptions {
+    ///     origins: Some(vec!["https://a.example".into()]),
+    ///     ..CorsOptions::default()
+    /// };
+    /// assert_eq!(listed.add_origin("https://b.example"), OriginAdded::Added);
+    /// assert_eq!(listed.add_origin("https://b.example"), OriginAdded::AlreadyListed);
+    /// assert_eq!(listed.origins.unwrap(), ["https://a.example", "https://b.example"]);
+    ///
+    /// // Only regexes: the origin is listed beside them.
+    /// let mut regexes = CorsOptions {
+    ///     origin_regexes: vec![r"https://[a-z]+\.example\.org".into()],
+    ///     ..CorsOptions::default()
+    /// };
+    /// assert_eq!(regexes.add_origin("https://b.example"), OriginAdded::Added);
+    /// ```
+    pub fn add_origin(&mut self, origin: impl Into<String>) -> OriginAdded {
+        let origin = origin.into();
+        let any = match &self.origins {
+            None => self.origin_regexes.is_empty(),
+            Some(list) => list.iter().any(|o| o == "*"),
+        };
+        if any {
+            return OriginAdded::AnyOriginAlready;
+        }
+        let list = self.origins.get_or_insert_with(Vec::new);
+        if list.contains(&origin) {
+            return OriginAdded::AlreadyListed;
+        }
+        list.push(origin);
+        OriginAdded::Added
+    }
     /// Reads flask-cors's configuration keys from the process environment.
     ///
     /// Keys: `CORS_ORIGINS`, `CORS_ORIGIN_REGEXES`, `CORS_METHODS`, `CORS_ALLOW_HEADERS`,

@@ -8,6 +8,7 @@ use actix_web::http::header::HeaderValue;
 use crate::headers::AllowedHeaders;
 use crate::methods::AllowedMethods;
 use crate::origin::OriginMatcher;
+use crate::path::without_dot_segments;
 
 /// One compiled CORS policy. Built once by validation, shared read-only by every worker.
 #[derive(Debug, Clone)]
@@ -161,11 +162,14 @@ pub(crate) struct CompiledCors {
 pub(crate) struct PolicyIndex(u32);
 
 impl CompiledCors {
-    /// The policy that governs `path` (the path actix routes on), if any.
+    /// The policy that governs `path` (the path actix routes on), if any: the first entry
+    /// whose glob matches the path without its dot segments (`path`).
     pub(crate) fn policy_for(&self, path: &str) -> Option<(PolicyIndex, &Policy)> {
         if self.resources.is_empty() {
             return self.top.as_ref().map(|p| (PolicyIndex(0), p));
         }
+        let path = without_dot_segments(path);
+        let path = path.as_ref();
         self.resources
             .iter()
             .zip(1..)

@@ -401,6 +401,10 @@ pub(crate) fn warn_max_age_above_chromium(prefix: &str, seconds: u64) -> String 
     format!("{prefix}max_age {seconds} is above Chromium's cap of {CHROMIUM_MAX_AGE} seconds; Chromium will use {CHROMIUM_MAX_AGE}")
 }
 
+pub(crate) fn warn_duplicate_origin(option: &str, entry: &str) -> String {
+    format!("{option} lists {entry:?} more than once; the copies change nothing, so one may be a typo for another origin")
+}
+
 pub(crate) fn warn_explain(prefix: &str) -> String {
     format!("{prefix}explain is on: every refused request is answered with the option that refused it and why, which shows callers the policy's lists; turn it off in production")
 }

@@ -48,9 +48,9 @@ impl Live {
     }
 
     /// Puts `snapshot` in force; returns the one it replaces and the new generation.
-    pub(crate) fn replace(&self, snapshot: Snapshot) -> (Arc<Snapshot>, u64) {
+    pub(crate) fn replace(&self, snapshot: Arc<Snapshot>) -> (Arc<Snapshot>, u64) {
         let mut current = self.current.lock().unwrap_or_else(PoisonError::into_inner);
-        let old = std::mem::replace(&mut *current, Arc::new(snapshot));
+        let old = std::mem::replace(&mut *current, snapshot);
         // Released after the swap: a worker that sees the new generation finds the new
         // snapshot when it takes the lock.
         let generation = self.generation.fetch_add(1, Ordering::Release) + 1;
@@ -110,11 +110,15 @@ pub(crate) fn changes(old: &CorsOptions, new: &CorsOptions) -> Vec<String> {
             out.push(format!("{name} {a} -> {b} entries"));
         }
     };
-    let count = |o: &Option<Vec<String>>| o.as_ref().map_or(0, Vec::len);
     if old.origins != new.origins {
-        match (count(&old.origins), count(&new.origins)) {
-            (a, b) if a != b => list("origins", a, b, &mut out),
-            _ => out.push("origins".into()),
+        match (&old.origins, &new.origins) {
+            (Some(a), Some(b)) if a.len() != b.len() => list("origins", a.len(), b.len(), &mut out),
+            (Some(_), Some(_)) => out.push("origins".into()),
+            // Left out means any origin (unless regexes are given): say so, since a change
+            // from it to a list narrows the policy.
+            (None, Some(b)) => out.push(format!("origins left out -> {} entries", b.len())),
+            (Some(a), None) => out.push(format!("origins {} entries -> left out", a.len())),
+            (None, None) => {}
         }
     }
     let lists = [
@@ -202,7 +206,8 @@ mod tests {
             Rc::ptr_eq(&before, &worker.current()),
             "no change, same copy"
         );
-        let (old, generation) = live.replace(snapshot(&["https://a.com", "https://b.com"]));
+        let (old, generation) =
+            live.replace(Arc::new(snapshot(&["https://a.com", "https://b.com"])));
         assert_eq!(old.options.origins.as_ref().map(Vec::len), Some(1));
         assert_eq!(generation, 1);
         let after = Rc::clone(&worker.current());

@@ -63,7 +63,10 @@ mod tests {
     fn names_the_line_that_started_it() {
         let source = PolicySource::here();
         let text = source.to_string();
-        assert!(text.starts_with("the CORS policy (built at src/source.rs:"), "{text}");
+        assert!(
+            text.starts_with("the CORS policy (built at src/source.rs:"),
+            "{text}"
+        );
         let route = PolicySource {
             route: Some("handler `items` (GET /items)".into()),
             ..source

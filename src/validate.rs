@@ -66,8 +66,8 @@ fn compile_resources(
         // regexes decides by those alone.
         let inherit = entry.origins.is_none() && entry.origin_regexes.is_none();
         let predicate = inherit.then_some(predicate).flatten();
-        let policy = compile_policy(&entry.merged_over(options), predicate, &prefix, f)
-            .map(|p| Policy {
+        let policy =
+            compile_policy(&entry.merged_over(options), predicate, &prefix, f).map(|p| Policy {
                 entry: Entry::resource(i, &entry.path),
                 ..p
             });
@@ -186,6 +186,12 @@ fn compile_origins(
     let (regex_entries, patterns): (Vec<&str>, Vec<&str>) =
         entries.iter().partition(|entry| looks_like_regex(entry));
     let mut matcher = OriginMatcher::default();
+    for (i, entry) in entries.iter().enumerate() {
+        if entries[..i].contains(entry) {
+            f.warnings
+                .push(problems::warn_duplicate_origin(&option, entry));
+        }
+    }
     for entry in patterns {
         compile_origin(o, entry, entries.len() > 1, &option, &mut matcher, f);
     }

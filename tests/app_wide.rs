@@ -60,9 +60,15 @@ async fn listed_origin_granted_others_refused_but_handler_runs() {
     assert_eq!(hits.get(), 2);
 }
 
+/// An answer's fields, as `assert_cors_fields` compares them.
+type Fields<'a> = &'a [(&'a str, &'a str)];
+
+/// A case of a table: its name, the request, and the fields its answer carries.
+type Case<'a> = (&'a str, TestRequest, Vec<(&'a str, &'a str)>);
+
 /// What a preflight refused for its method, a header or private network access is answered
 /// by `refusing()`: the origin's grant and the policy's own lists, never what was refused.
-const GRANT_AND_LISTS: &[(&str, &str)] = &[
+const GRANT_AND_LISTS: Fields<'static> = &[
     ("access-control-allow-origin", APP),
     ("access-control-allow-methods", "GET, PUT"),
     ("access-control-allow-headers", "content-type, x-token"),
@@ -80,7 +86,7 @@ async fn preflight_refusals_are_204_that_no_browser_passes_and_never_reach_the_h
     let hits = Hits::default();
     let app = api(refusing(), &hits).await;
     let pna = ("access-control-request-private-network", "true");
-    let refused: [(&str, TestRequest, &[(&str, &str)]); 13] = [
+    let refused: [(&str, TestRequest, Fields<'_>); 13] = [
         // The origin: nothing that grants.
         (
             "not listed",
@@ -113,16 +119,17 @@ async fn preflight_refusals_are_204_that_no_browser_passes_and_never_reach_the_h
             preflight("/items", APP, "put", None),
             GRANT_AND_LISTS,
         ),
+        // What no browser sends gets no grant, since the lists might let it pass.
         (
             "method malformed",
             preflight("/items", APP, "PU T", None),
-            GRANT_AND_LISTS,
+            ORIGIN_REFUSED,
         ),
         (
             "two methods",
             preflight("/items", APP, "PUT", None)
                 .append_header((header::ACCESS_CONTROL_REQUEST_METHOD, "PUT")),
-            GRANT_AND_LISTS,
+            ORIGIN_REFUSED,
         ),
         // A header: the same, never the refused name.
         (
@@ -138,18 +145,23 @@ async fn preflight_refusals_are_204_that_no_browser_passes_and_never_reach_the_h
         (
             "header malformed",
             preflight("/items", APP, "PUT", Some("x(token")),
-            GRANT_AND_LISTS,
+            ORIGIN_REFUSED,
         ),
         (
             "headers too long",
-            preflight("/items", APP, "PUT", Some(&"x-other,".repeat(600))),
-            GRANT_AND_LISTS,
+            preflight("/items", APP, "PUT", Some(&"x-token,".repeat(600))),
+            ORIGIN_REFUSED,
         ),
-        // Private network access: the same (no header was asked for, so the list is sent).
+        // Private network access: what a grant answers but that (no header was asked for, so
+        // none is answered).
         (
             "private network",
             preflight("/items", APP, "PUT", None).insert_header(pna),
-            GRANT_AND_LISTS,
+            &[
+                ("access-control-allow-origin", APP),
+                ("access-control-allow-methods", "GET, PUT"),
+                ("vary", "Origin"),
+            ],
         ),
     ];
     for (case, req, want) in refused {
@@ -158,15 +170,13 @@ async fn preflight_refusals_are_204_that_no_browser_passes_and_never_reach_the_h
     }
     assert_eq!(hits.get(), 0, "no handler ran");
 
-    // Too long, yet naming no header at all: refused and answered alike, though with no name
-    // to fail on, this answer would pass a browser's checks (no browser sends such a field).
+    // Too long, yet naming no header at all: no grant either, so no browser could pass it.
     let res = call(
         &app,
         preflight("/items", APP, "PUT", Some(&",".repeat(5000))),
     )
     .await;
-    assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    assert_cors_fields(&res, GRANT_AND_LISTS, "5000 commas");
+    assert_refused_preflight(&res, ORIGIN_REFUSED, "5000 commas");
 
     // Private network access refused with headers asked for: those, granted, are echoed.
     let res = call(
@@ -576,7 +586,7 @@ async fn automatic_options_off_hands_preflights_to_the_handler() {
 
     // Refused: the handler still answers (status untouched), with the fields the middleware
     // would have answered the refusal with, which no browser passes.
-    let cases: [(TestRequest, &[(&str, &str)]); 2] = [
+    let cases: [(TestRequest, Fields<'_>); 2] = [
         (
             preflight("/options-handler", EVIL, "PUT", None),
             ORIGIN_REFUSED,
@@ -917,7 +927,7 @@ async fn explain_names_each_refusal_in_the_answer() {
         fields.push(("cors-refusal", refusal));
         fields
     };
-    let cases: Vec<(&str, TestRequest, Vec<(&str, &str)>)> = vec![
+    let cases: Vec<Case<'_>> = vec![
         (
             "origin not listed",
             preflight("/items", EVIL, "PUT", None),
@@ -969,9 +979,15 @@ async fn explain_names_each_refusal_in_the_answer() {
         (
             "private network",
             preflight("/items", APP, "PUT", None).insert_header(pna),
-            with_lists(
-                "allow_private_network: private network access was requested but allow_private_network is off",
-            ),
+            vec![
+                ("access-control-allow-origin", APP),
+                ("access-control-allow-methods", "GET, PUT"),
+                (
+                    "cors-refusal",
+                    "allow_private_network: private network access was requested but allow_private_network is off",
+                ),
+                ("vary", "Origin"),
+            ],
         ),
     ];
     for (case, req, want) in cases {
@@ -1139,7 +1155,7 @@ async fn automatic_options_off_hands_a_refused_preflight_to_the_handler_explaine
         &hits,
     )
     .await;
-    let cases: [(TestRequest, &[(&str, &str)]); 3] = [
+    let cases: [(TestRequest, Fields<'_>); 3] = [
         (
             preflight("/options-handler", EVIL, "PUT", None),
             &[
@@ -1203,4 +1219,55 @@ async fn automatic_options_off_hands_a_refused_preflight_to_the_handler_explaine
     assert!(browser_passes(&res, false));
     assert_eq!(one(&res, "access-control-max-age").as_deref(), Some("600"));
     assert_eq!(one(&res, "cors-refusal"), None);
+}
+
+#[actix_rt::test]
+async fn explain_names_each_kind_of_refused_origin_with_its_token() {
+    let cors = Cors::default()
+        .origins(["https://*.example.com"])
+        .origin_regexes([r"https?://[a-z]+\.example\.net"])
+        .supports_credentials(true)
+        .explain(true);
+    let hits = Hits::default();
+    let app = api(cors, &hits).await;
+    let cases = [
+        (
+            "https://a.example.com/",
+            "origin-malformed",
+            "origins: origin \"https://a.example.com/\" is malformed: it has a path, a trailing slash, a query or a fragment",
+        ),
+        (
+            "http://abc.example.net",
+            "origin-insecure-refused",
+            "origins: origin \"http://abc.example.net\" matched a regex or predicate but is not https while credentials are on",
+        ),
+        (
+            "null",
+            "origin-null-refused",
+            "origins: origin \"null\" is never allowed by a list, pattern, regex or predicate",
+        ),
+        (
+            "https://example.com",
+            "origin-not-allowed",
+            "origins: origin \"https://example.com\" is not allowed",
+        ),
+    ];
+    for (origin, token, refusal) in cases {
+        let want = [
+            ("access-control-allow-origin", token),
+            ("cors-refusal", refusal),
+            ("vary", "Origin"),
+        ];
+        let res = call(&app, preflight("/items", origin, "PUT", None)).await;
+        assert_refused_preflight(&res, &want, origin);
+        let res = call(&app, get("/items", Some(origin))).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_cors_fields(&res, &want, origin);
+        assert!(!browser_passes(&res, false) && !browser_passes(&res, true));
+    }
+    assert_eq!(
+        hits.get(),
+        cases.len(),
+        "only the actual requests ran the handler"
+    );
 }

@@ -119,7 +119,8 @@ async fn authorization_seen(req: HttpRequest) -> HttpResponse {
 /// A control, not the middleware: a server whose CORS answers are written by hand. `/star/x`
 /// answers a literal `Access-Control-Allow-Headers: *`: it shows what an engine does with that
 /// answer, and that the strict switches are in force when they are asked for. `/by-hand/<name>`
-/// writes the fields its query asks for (see `by_hand`), right and wrong.
+/// writes the fields its query asks for (see `by_hand`), right and wrong. `/old/x` answers
+/// preflights `403` without any field.
 fn start_literal_star_server() -> ServerGuard {
     ServerGuard::start(|| {
         let server = HttpServer::new(hand_written_app)
@@ -163,6 +164,15 @@ fn hand_written_app() -> App<
             }),
         )
         .route("/by-hand/{name}", web::route().to(by_hand))
+        .route(
+            "/old/x",
+            web::route().to(|req: HttpRequest| async move {
+                if req.method() == actix_web::http::Method::OPTIONS {
+                    return HttpResponse::Forbidden().finish();
+                }
+                HttpResponse::Ok().body("no cors")
+            }),
+        )
 }
 
 /// Writes the CORS fields its query names: `acao` (repeatable; `origin` echoes the request's),
@@ -210,6 +220,13 @@ fn start_api(origin_a: String, log: Log) -> ServerGuard {
         let addr = server.addrs()[0];
         Ok((server.run(), addr))
     })
+}
+
+/// A control, not the middleware: the answer a refused preflight used to get, `403` without
+/// any CORS field, whatever was refused (`/old/x` of `hand_written_app`). It shows what each
+/// engine blames for it.
+fn start_bare_403_server() -> ServerGuard {
+    start_literal_star_server()
 }
 
 /// The API under test, whose requests are written to `log` before any middleware sees them:
@@ -553,7 +570,7 @@ impl Harness {
             let mut outcomes = Vec::new();
             for case in &cases {
                 let fetch = model_fetch(case, &api);
-                // The suite's only other server is the hand-written one.
+                // Every other server of the suite serves `hand_written_app`.
                 let to_api = case["url"].as_str().is_none_or(|url| url.starts_with(&api));
                 let (engines, strict) = if to_api {
                     (
@@ -1274,16 +1291,64 @@ fn each_refusal_names_its_reason_in_the_console() {
                 );
             }
             c.finish();
-            let _ = writeln!(std::io::stderr(), "console in {} from {origin}:\n  {}", h.engine.name(), console.join("\n  "));
+            let _ = writeln!(
+                std::io::stderr(),
+                "console in {} from {origin}:\n  {}",
+                h.engine.name(),
+                console.join("\n  ")
+            );
         }
+        // The control: a bare 403 to a preflight refused only for its method. Chromium blames
+        // the origin for it, WebKit gives only the status.
+        let old = start_bare_403_server();
+        let mut control = case("bare_403", "/old/x", json!({"method": "DELETE"}));
+        let old_url = format!("http://127.0.0.1:{}/old/x", old.port());
+        control["url"] = json!(old_url);
+        let (results, console) = h.run(Page::A, json!([control]));
+        let mut c = Check::new(&results, &console);
+        c.blocked("bare_403");
+        let origin_a = h.origin(&Page::A);
+        let want = match h.engine {
+            Engine::Chromium => Some(format!("Access to fetch at '{old_url}' from origin '{origin_a}' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource.")),
+            Engine::WebKit => Some("Preflight response is not successful. Status code: 403".to_owned()),
+            Engine::Firefox => None,
+        };
+        if let Some(line) = want {
+            c.fact(
+                &format!("the console says {line:?}"),
+                console.iter().any(|l| l.contains(&line)),
+            );
+        }
+        c.finish();
+        let _ = writeln!(
+            std::io::stderr(),
+            "console in {} for a bare 403:\n  {}",
+            h.engine.name(),
+            console.join("\n  ")
+        );
+
         // No refused preflight was followed by its request.
-        for (method, path) in [("DELETE", "/api/item"), ("DELETE", "/explain/item"), ("PUT", "/api/item"), ("PUT", "/explain/item")] {
+        for (method, path) in [
+            ("DELETE", "/api/item"),
+            ("DELETE", "/explain/item"),
+            ("PUT", "/api/item"),
+            ("PUT", "/explain/item"),
+        ] {
             let origin_c = h.origin(&Page::C);
-            let followed = h.seen(method, path).iter().any(|s| method == "DELETE" || s.origin == origin_c);
-            assert!(!followed, "{method} {path} reached the server after a refused preflight");
+            let followed = h
+                .seen(method, path)
+                .iter()
+                .any(|s| method == "DELETE" || s.origin == origin_c);
+            assert!(
+                !followed,
+                "{method} {path} reached the server after a refused preflight"
+            );
         }
         for path in ["/api/header-bad", "/explain/header"] {
-            assert!(h.seen("GET", path).is_empty(), "GET {path} reached the server after a refused preflight");
+            assert!(
+                h.seen("GET", path).is_empty(),
+                "GET {path} reached the server after a refused preflight"
+            );
         }
     });
 }

@@ -82,7 +82,9 @@ async fn request_bytes_cannot_forge_log_lines() {
     );
     // actix decodes %0D%0A in the routed path; the log line shows the bytes escaped.
     assert!(
-        line.contains(r#"; path "/x\x0d\x0a2024-01-01 CRITICAL forged"; decided by the App's Cors"#),
+        line.contains(
+            r#"; path "/x\x0d\x0a2024-01-01 CRITICAL forged"; decided by the App's Cors"#
+        ),
         "{line}"
     );
 }
@@ -271,11 +273,16 @@ async fn a_policy_that_yields_never_logs_what_an_inner_policy_decides() {
         let app = nested_app().await;
         let res = call(&app, get("/public/status", Some("https://random.example"))).await;
         assert_eq!(acao(&res).as_deref(), Some("https://random.example"));
-        let res = call(&app, preflight("/public/status", "https://random.example", "PUT", None)).await;
+        let res = call(
+            &app,
+            preflight("/public/status", "https://random.example", "PUT", None),
+        )
+        .await;
         assert_eq!(acao(&res).as_deref(), Some("https://random.example"));
         let res = call(&app, get("/attr", Some("https://route.example"))).await;
         assert_eq!(acao(&res).as_deref(), Some("https://route.example"));
-        let put = get("/res/item", Some("https://route.example")).method(actix_web::http::Method::PUT);
+        let put =
+            get("/res/item", Some("https://route.example")).method(actix_web::http::Method::PUT);
         let res = call(&app, put).await;
         assert_eq!(acao(&res).as_deref(), Some("https://route.example"));
     })
@@ -303,7 +310,8 @@ async fn every_refusal_line_names_the_policy_that_decided() {
         ),
         (
             preflight("/api/items", "https://app.example.com", "DELETE", None),
-            "method \"DELETE\" is not allowed; path \"/api/items\"; decided by the App's Cors".to_owned(),
+            "method \"DELETE\" is not allowed; path \"/api/items\"; decided by the App's Cors"
+                .to_owned(),
         ),
         (
             preflight("/res/item", "https://evil.example", "PUT", None),
@@ -331,11 +339,13 @@ async fn every_refusal_line_names_the_policy_that_decided() {
 async fn a_scope_policy_names_its_scope() {
     use actix_web::web;
     let logs = logged(async {
-        let app = actix_web::test::init_service(actix_web::App::new().service(
-            web::scope("/partner")
-                .wrap(actix_cross_origin::cross_origin().origins(["https://partner.example"]))
-                .route("/feed", web::get().to(|| async { "feed" })),
-        ))
+        let app = actix_web::test::init_service(
+            actix_web::App::new().service(
+                web::scope("/partner")
+                    .wrap(actix_cross_origin::cross_origin().origins(["https://partner.example"]))
+                    .route("/feed", web::get().to(|| async { "feed" })),
+            ),
+        )
         .await;
         let _ = call(&app, get("/partner/feed", Some("https://evil.example"))).await;
     })
@@ -353,7 +363,11 @@ async fn a_scope_policy_names_its_scope() {
 #[actix_rt::test]
 async fn explain_mode_warns_that_it_shows_the_lists() {
     let logs = logged(async {
-        let cors = Cors::default().origins(["https://a.com"]).explain(true).try_build().unwrap();
+        let cors = Cors::default()
+            .origins(["https://a.com"])
+            .explain(true)
+            .try_build()
+            .unwrap();
         let mut options = cors.options();
         options.max_age = Some(5);
         cors.reconfigure(options).unwrap();
@@ -361,5 +375,46 @@ async fn explain_mode_warns_that_it_shows_the_lists() {
     .await;
     let warnings = lines_at(&logs, Level::Warn);
     assert_eq!(warnings.len(), 2, "{warnings:?}");
-    assert!(warnings.iter().all(|w| w.contains("explain is on") && w.contains("policy's lists")), "{warnings:?}");
+    assert!(
+        warnings
+            .iter()
+            .all(|w| w.contains("explain is on") && w.contains("policy's lists")),
+        "{warnings:?}"
+    );
+}
+
+/// A duplicated origin is a warning: the copy changes nothing, and may be a typo for another.
+#[actix_rt::test]
+async fn a_duplicated_origin_warns() {
+    let logs = logged(async {
+        let _ = Cors::default()
+            .origins(["https://a.com", "https://b.com", "https://a.com"])
+            .try_build()
+            .unwrap();
+    })
+    .await;
+    let warnings = lines_at(&logs, Level::Warn);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].contains("origins lists \"https://a.com\" more than once"),
+        "{}",
+        warnings[0]
+    );
+}
+
+/// A change from origins left out (any origin) to a list says so: it narrows the policy.
+#[actix_rt::test]
+async fn a_change_that_narrows_any_origin_says_so() {
+    let cors = Cors::default().try_build().unwrap();
+    let logs = logged(async {
+        let mut options = cors.options();
+        options.origins = Some(vec!["https://a.com".into()]);
+        cors.reconfigure(options).unwrap();
+    })
+    .await;
+    assert!(
+        logs.iter()
+            .any(|(l, s)| *l == Level::Info && s.ends_with("origins left out -> 1 entries")),
+        "{logs:?}"
+    );
 }

@@ -110,22 +110,27 @@ async fn verdict<B>(app: &impl TestApp<B>, path: &str, origin: &str) -> Verdict 
     );
     assert!(vary_origin_count(&pre) <= 1, "{path}: Vary twice");
     let pre_status = pre.status().as_u16();
+    let pre_acao = acao(&pre);
     let max_age = one(&pre, "access-control-max-age");
+    let passes = preflight_passes(&pre, origin, "PUT", Some("content-type"), false);
     let act = call(app, get(path, Some(origin))).await;
     let act_acao = acao(&act);
     assert_eq!(vary_origin_count(&act), 1, "{path}: Vary");
-    (pre_status, max_age, act_acao)
+    (pre_status, pre_acao, max_age, passes, act_acao)
 }
 
-/// What decided: the preflight's status and max-age, and the actual request's ACAO.
-type Verdict = (u16, Option<String>, Option<String>);
+/// What decided: the preflight's status, ACAO and max-age, whether a browser passes it, and
+/// the actual request's ACAO.
+type Verdict = (u16, Option<String>, Option<String>, bool, Option<String>);
 
 fn granted(origin: &str, max_age: &str) -> Verdict {
-    (204, Some(max_age.to_string()), Some(origin.to_string()))
+    let origin = Some(origin.to_string());
+    (204, origin.clone(), Some(max_age.to_string()), true, origin)
 }
 
+/// Refused for its origin: a 204 that grants nothing.
 fn refused() -> Verdict {
-    (403, None, None)
+    (204, None, None, false, None)
 }
 
 #[actix_rt::test]
@@ -199,7 +204,7 @@ async fn a_get_macro_route_hides_preflights_and_the_outer_policy_answers_them() 
     // actual request, if a browser sent it, is decided by the route's policy.
     let app = nested_app(Hits::default()).await;
     let res = call(&app, preflight("/macro-put", ROUTE, "PUT", None)).await;
-    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_refused_preflight(&res, ORIGIN_REFUSED, "the App policy refuses ROUTE");
     let res = call(&app, preflight("/macro-put", APP, "PUT", None)).await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     let res = call(&app, get("/macro-put", Some(ROUTE)).method(Method::PUT)).await;
@@ -230,7 +235,12 @@ async fn authentication_inside_never_turns_a_preflight_into_a_401() {
         preflight("/items", PARTNER, "GET", Some("authorization")),
     )
     .await;
-    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_cors_fields(&res, ORIGIN_REFUSED, "the App policy refuses PARTNER");
+    for credentials in [false, true] {
+        let passes = preflight_passes(&res, PARTNER, "GET", Some("authorization"), credentials);
+        assert!(!passes, "a browser passes it (credentials {credentials})");
+    }
     // The App-level authentication refuses the preflight before the scope's policy sees it;
     // the App policy, the innermost one reached, answers instead of the 401.
     let res = call_rendered(
@@ -309,6 +319,42 @@ async fn without_inner_policies_preflights_never_reach_a_handler() {
     let res = call(&app, preflight("/any", APP, "PUT", None)).await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     let res = call(&app, preflight("/any", PARTNER, "PUT", None)).await;
-    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_refused_preflight(&res, ORIGIN_REFUSED, "a refused origin");
+    let res = call(&app, preflight("/any", APP, "DELETE", None)).await;
+    assert_refused_preflight(
+        &res,
+        &[
+            ("access-control-allow-origin", APP),
+            ("access-control-allow-methods", "GET, PUT"),
+            ("vary", "Origin"),
+        ],
+        "a refused method",
+    );
     assert_eq!(hits.get(), 0);
+}
+
+#[actix_rt::test]
+async fn a_nested_policy_refusing_a_method_answers_with_its_own_grant_and_lists() {
+    // The scope's policy decides: PARTNER's grant and the scope's methods, with nothing of the
+    // App policy's (which would refuse PARTNER) added or taken away.
+    let hits = Hits::default();
+    let app = nested_app(hits.clone()).await;
+    let res = call(&app, preflight("/partner/feed", PARTNER, "PATCH", None)).await;
+    assert_refused_preflight(
+        &res,
+        &[
+            ("access-control-allow-origin", PARTNER),
+            ("access-control-allow-methods", "PUT, DELETE"),
+            ("vary", "Origin"),
+        ],
+        "the scope refuses PATCH",
+    );
+    let res = call(&app, preflight("/thing", RES, "PATCH", Some("x-a"))).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::NO_CONTENT,
+        "the resource allows any"
+    );
+    assert!(preflight_passes(&res, RES, "PATCH", Some("x-a"), false));
+    assert_eq!(hits.get(), 0, "no handler ran");
 }

@@ -138,6 +138,52 @@ mod serde_options {
         assert!(Cors::from_options(o).is_ok());
     }
 
+    /// The options in force round-trip through JSON, so an admin route can show them and a
+    /// file can keep them.
+    #[test]
+    fn options_round_trip_through_json() {
+        let cors = Cors::default()
+            .origins(["https://a.example.com", "http://localhost:*"])
+            .origin_regexes([r"https://pr-[0-9]+\.example\.org"])
+            .methods(["GET", "PUT"])
+            .allow_headers(["x-token"])
+            .expose_headers(["X-Total-Count"])
+            .supports_credentials(true)
+            .max_age(600)
+            .explain(true)
+            .resources([
+                ResourceOptions {
+                    path: "/public/*".into(),
+                    origins: Some(vec!["*".into()]),
+                    supports_credentials: Some(false),
+                    ..ResourceOptions::default()
+                },
+                ResourceOptions {
+                    path: "/*".into(),
+                    ..ResourceOptions::default()
+                },
+            ])
+            .try_build()
+            .unwrap();
+        for options in [cors.options(), CorsOptions::default()] {
+            let json = serde_json::to_string(&options).unwrap();
+            let back: CorsOptions = serde_json::from_str(&json).unwrap();
+            assert_eq!(back, options, "{json}");
+            assert!(Cors::from_options(back).is_ok());
+        }
+        let json = serde_json::to_value(cors.options()).unwrap();
+        assert_eq!(json["origins"][1], "http://localhost:*");
+        assert_eq!(json["resources"][0]["path"], "/public/*");
+        assert!(
+            json["resources"][1].get("origins").is_none(),
+            "options an entry leaves out stay out"
+        );
+        assert!(serde_json::to_value(CorsOptions::default())
+            .unwrap()
+            .get("origins")
+            .is_none());
+    }
+
     #[test]
     fn resources_keyed_by_path_like_flask_cors() {
         // flask-cors's dict form, in the order a user might write it: tried most specific

@@ -324,3 +324,143 @@ async fn a_request_in_flight_finishes_under_the_policy_it_started_with() {
         "X-B"
     );
 }
+
+/// Explain mode is turned on and off by a change, through a real App: its fields come and
+/// go, the change line names it, and turning it on warns.
+#[actix_rt::test]
+async fn explain_mode_follows_a_change() {
+    let cors = Cors::default()
+        .origins(["https://app.example"])
+        .try_build()
+        .unwrap();
+    let app = actix_web::test::init_service(
+        App::new()
+            .wrap(cors.clone())
+            .route("/items", web::get().to(|| async { "items" })),
+    )
+    .await;
+    let refused = || {
+        actix_web::test::TestRequest::get()
+            .uri("/items")
+            .insert_header(("Origin", "https://evil.example"))
+    };
+    let field = |res: &actix_web::dev::ServiceResponse<_>, name: &str| {
+        res.headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+    };
+    let res = support::call(&app, refused()).await;
+    assert_eq!(field(&res, "access-control-allow-origin"), None);
+    assert_eq!(field(&res, "cors-refusal"), None);
+
+    let lines = logged(async {
+        let mut on = cors.options();
+        on.explain = true;
+        cors.reconfigure(on).unwrap();
+    })
+    .await;
+    assert!(
+        lines
+            .iter()
+            .any(|(l, s)| *l == log::Level::Info && s.ends_with("explain false -> true")),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|(l, s)| *l == log::Level::Warn && s.contains("explain is on")),
+        "{lines:?}"
+    );
+    let res = support::call(&app, refused()).await;
+    assert_eq!(
+        field(&res, "access-control-allow-origin").as_deref(),
+        Some("origin-not-allowed")
+    );
+    assert_eq!(
+        field(&res, "cors-refusal").as_deref(),
+        Some("origins: origin \"https://evil.example\" is not allowed")
+    );
+
+    let mut off = cors.options();
+    off.explain = false;
+    cors.reconfigure(off).unwrap();
+    let res = support::call(&app, refused()).await;
+    assert_eq!(field(&res, "access-control-allow-origin"), None);
+    assert_eq!(field(&res, "cors-refusal"), None);
+}
+
+/// Two threads changing the policy at once: each change's line is the difference from the
+/// options that change replaced, so replaying the lines in order from the first policy
+/// explains every one of them.
+#[test]
+fn concurrent_changes_each_log_their_own_difference() {
+    let a = CorsOptions {
+        origins: Some(vec!["https://a.example".into()]),
+        ..CorsOptions::default()
+    };
+    let mut b = a.clone();
+    assert_eq!(
+        b.add_origin("https://b.example"),
+        actix_cross_origin::OriginAdded::Added
+    );
+    let c = CorsOptions {
+        max_age: Some(600),
+        ..a.clone()
+    };
+    let cors = Cors::from_options(a.clone()).unwrap();
+    let changes_per_thread = 200;
+    let threads: Vec<_> = [b.clone(), c.clone()]
+        .into_iter()
+        .map(|target| {
+            let cors = cors.clone();
+            thread::spawn(move || {
+                actix_web::rt::System::new().block_on(logged(async move {
+                    for _ in 0..changes_per_thread {
+                        cors.reconfigure(target.clone()).unwrap();
+                    }
+                }))
+            })
+        })
+        .collect();
+    let mut lines: Vec<(u64, String)> = threads
+        .into_iter()
+        .flat_map(|t| t.join().unwrap())
+        .filter(|(level, _)| *level == log::Level::Info)
+        .map(|(_, line)| {
+            let rest = line.strip_prefix("CORS policy changed (change ").unwrap();
+            let (n, what) = rest.split_once("): ").unwrap();
+            (n.parse().unwrap(), what.to_owned())
+        })
+        .collect();
+    lines.sort();
+    assert_eq!(lines.len(), 2 * changes_per_thread);
+    let describe = |old: &CorsOptions, new: &CorsOptions| -> String {
+        // What the line says for each step, from its two sides.
+        let mut parts = Vec::new();
+        let (x, y) = (
+            old.origins.as_ref().unwrap().len(),
+            new.origins.as_ref().unwrap().len(),
+        );
+        if x != y {
+            parts.push(format!("origins {x} -> {y} entries"));
+        }
+        if old.max_age != new.max_age {
+            parts.push(format!("max_age {:?} -> {:?}", old.max_age, new.max_age));
+        }
+        if parts.is_empty() {
+            "nothing".into()
+        } else {
+            parts.join(", ")
+        }
+    };
+    let mut in_force = a;
+    for (n, what) in &lines {
+        let next = [&b, &c]
+            .into_iter()
+            .find(|candidate| describe(&in_force, candidate) == *what);
+        match next {
+            Some(next) => in_force = next.clone(),
+            None => panic!("change {n} logged {what:?}, which no change from {in_force:?} makes"),
+        }
+    }
+}

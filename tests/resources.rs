@@ -46,26 +46,58 @@ async fn fetch<B: MessageBody>(
 }
 
 #[actix_rt::test]
-async fn dot_segments_get_the_policy_of_the_handler_that_answers() {
-    // CVE-2020-25032 class: flask-cors gives `/api/../foo` the /api/* policy while the target is
-    // /foo. actix does not resolve dot segments either, so the /api/{tail} handler answers, and
-    // its policy is the one applied: policy and handler never disagree.
+async fn dot_segments_are_removed_before_the_globs_are_matched() {
+    // CVE-2020-25032 class: flask-cors gives `/api/../admin` the /api/* policy while the target
+    // is /admin. A browser never sends dot segments, and a proxy or file server in front may
+    // remove them, so the globs see the path without them (RFC 3986 §5.2.4): /admin's policy,
+    // whichever handler actix picks for the raw path.
     let app =
         app(Cors::default().resources([entry("/api/*", &[EVIL]), entry("/*", &[TRUSTED])])).await;
     for path in [
         "/api/../admin",
         "/api/%2e%2e/admin",
         "/api/%2E%2E/admin",
-        "/api/..%2fadmin",
+        "/api/./../admin",
     ] {
-        let (status, body, allow) = fetch(&app, path, EVIL).await;
-        assert_eq!((status, body.as_str()), (200, "api"), "{path}");
-        assert_eq!(allow.as_deref(), Some(EVIL), "{path}");
+        let (_, _, allow) = fetch(&app, path, EVIL).await;
+        assert_eq!(allow, None, "{path} is /admin, not under /api/*");
+        let (_, _, allow) = fetch(&app, path, TRUSTED).await;
+        assert_eq!(
+            allow.as_deref(),
+            Some(TRUSTED),
+            "{path} gets /admin's policy"
+        );
     }
+    // An encoded slash is not a segment boundary: `..%2fadmin` is one segment under /api/.
+    let (status, body, allow) = fetch(&app, "/api/..%2fadmin", EVIL).await;
+    assert_eq!((status, body.as_str()), (200, "api"));
+    assert_eq!(allow.as_deref(), Some(EVIL));
     let (_, body, allow) = fetch(&app, "/admin", EVIL).await;
     assert_eq!((body.as_str(), allow), ("admin", None));
     let (_, body, allow) = fetch(&app, "/admin", TRUSTED).await;
     assert_eq!((body.as_str(), allow.as_deref()), ("admin", Some(TRUSTED)));
+    // The issue's own example.
+    let app = app_with_public(
+        Cors::default().resources([entry("/public/*", &["*"]), entry("/*", &[TRUSTED])]),
+    )
+    .await;
+    let (_, _, allow) = fetch(&app, "/public/../private/data", EVIL).await;
+    assert_eq!(
+        allow, None,
+        "/public/../private/data is not under /public/*"
+    );
+    let (_, _, allow) = fetch(&app, "/public/status", EVIL).await;
+    assert_eq!(allow.as_deref(), Some(EVIL));
+}
+
+async fn app_with_public(cors: Cors) -> impl TestApp<EitherBody<BoxBody>> {
+    test::init_service(
+        App::new()
+            .wrap(cors)
+            .route("/public/{tail:.*}", web::get().to(|| async { "public" }))
+            .route("/private/data", web::get().to(|| async { "private" })),
+    )
+    .await
 }
 
 #[actix_rt::test]

@@ -77,7 +77,10 @@ fn an_invalid_app_policy_reaches_stderr_without_a_logger() {
     let line = "error: the CORS policy (built at tests/startup_errors.rs:";
     assert!(stderr.contains(line), "{stderr}");
     assert_eq!(stderr.matches(line).count(), 1, "reported once: {stderr}");
-    assert!(stderr.contains("invalid CORS configuration (2 problems)"), "{stderr}");
+    assert!(
+        stderr.contains("invalid CORS configuration (2 problems)"),
+        "{stderr}"
+    );
     assert!(
         stderr.contains("write it in lowercase, without a path and without the default port: \"https://partner.example.com\""),
         "{stderr}"
@@ -93,7 +96,10 @@ fn an_invalid_scope_policy_reaches_stderr_without_a_logger() {
         stderr.contains("error: the CORS policy (built at tests/startup_errors.rs:"),
         "{stderr}"
     );
-    assert!(stderr.contains("\"https://partner.example.com\""), "{stderr}");
+    assert!(
+        stderr.contains("\"https://partner.example.com\""),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -103,5 +109,8 @@ fn an_invalid_route_attribute_names_its_handler_on_stderr() {
         stderr.contains("error: the CORS policy of handler `bad_route` (GET /bad-route) (built at tests/startup_errors.rs:"),
         "{stderr}"
     );
-    assert!(stderr.contains("\"https://partner.example.com\""), "{stderr}");
+    assert!(
+        stderr.contains("\"https://partner.example.com\""),
+        "{stderr}"
+    );
 }

@@ -78,12 +78,14 @@ pub fn cross_origin(args: TokenStream, item: TokenStream) -> TokenStream {
 
 fn expand(args: TokenStream2, item: TokenStream2) -> syn::Result<TokenStream2> {
     let options = Punctuated::<MetaNameValue, Token![,]>::parse_terminated.parse2(args)?;
+    // Without `methods`, the policy names the route's own methods (`route_policy`).
+    let methods_given = options.iter().any(|o| o.path.is_ident("methods"));
     let options = options_code(&options)?;
     let mut func: ItemFn = syn::parse2(item).map_err(|e| {
         syn::Error::new(e.span(), "#[cross_origin] goes on a handler function, above its route macro such as #[get(\"/path\")]")
     })?;
     let route = take_route_attribute(&mut func)?;
-    Ok(register(func, route, options))
+    Ok(register(func, route, options, methods_given))
 }
 
 /// The route macro found on the handler, read as actix-web reads it.
@@ -153,6 +155,8 @@ fn read_route(attr: &Attribute, implied: Option<&str>) -> syn::Result<Route> {
         wraps: Vec::new(),
         macro_path: attr.path().clone(),
     };
+    // Every wrong method at once.
+    let mut method_errors: Option<syn::Error> = None;
     for arg in args {
         let key = arg
             .path
@@ -164,7 +168,13 @@ fn read_route(attr: &Attribute, implied: Option<&str>) -> syn::Result<Route> {
             "name" => route.name = Some(value),
             "guard" => route.guards.push(value.parse()?),
             "wrap" => route.wraps.push(value.parse()?),
-            "method" if implied.is_none() => route.methods.push(value.value().to_uppercase()),
+            "method" if implied.is_none() => match route_method(&value) {
+                Ok(method) => route.methods.push(method),
+                Err(e) => match &mut method_errors {
+                    Some(all) => all.combine(e),
+                    None => method_errors = Some(e),
+                },
+            },
             _ => {
                 return Err(syn::Error::new_spanned(
                     &arg.path,
@@ -173,6 +183,9 @@ fn read_route(attr: &Attribute, implied: Option<&str>) -> syn::Result<Route> {
             }
         }
     }
+    if let Some(e) = method_errors {
+        return Err(e);
+    }
     if route.methods.is_empty() {
         return Err(syn::Error::new_spanned(
             attr,
@@ -180,6 +193,32 @@ fn read_route(attr: &Attribute, implied: Option<&str>) -> syn::Result<Route> {
         ));
     }
     Ok(route)
+}
+
+/// The methods actix-web's route macro knows by name.
+const STANDARD_METHODS: &[&str] = &[
+    "CONNECT", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "QUERY", "TRACE",
+];
+
+/// A `method = "..."` of `#[route]`, checked as actix-web's route macro checks it: a standard
+/// method, or a custom one in uppercase letters. Never uppercased here: `"get"` is an error
+/// with its fix, as it is without `#[cross_origin]`.
+fn route_method(value: &LitStr) -> syn::Result<String> {
+    let method = value.value();
+    let custom = !method.is_empty() && method.bytes().all(|b| b.is_ascii_uppercase());
+    if STANDARD_METHODS.contains(&method.as_str()) || custom {
+        return Ok(method);
+    }
+    let upper = method.to_ascii_uppercase();
+    let fix = if !upper.is_empty() && upper.bytes().all(|b| b.is_ascii_uppercase()) {
+        format!("write it in uppercase, as actix-web's route macro requires: \"{upper}\"")
+    } else {
+        "write a method such as \"GET\", or a custom one in uppercase letters".to_owned()
+    };
+    Err(syn::Error::new_spanned(
+        value,
+        format!("`{method}` is not a method actix-web's route macro accepts; {fix}"),
+    ))
 }
 
 fn string_literal(value: &Expr, key: &str) -> syn::Result<LitStr> {
@@ -290,7 +329,12 @@ fn list_items(value: &Expr) -> Result<Vec<String>, ()> {
 
 /// What actix's route macro would emit, with the route's policy and a guard that lets the
 /// route's own preflights reach it.
-fn register(mut func: ItemFn, route: Route, options: TokenStream2) -> TokenStream2 {
+fn register(
+    mut func: ItemFn,
+    route: Route,
+    options: TokenStream2,
+    methods_given: bool,
+) -> TokenStream2 {
     let name = func.sig.ident.clone();
     let vis = func.vis.clone();
     let docs: Vec<Attribute> = func
@@ -328,7 +372,7 @@ fn register(mut func: ItemFn, route: Route, options: TokenStream2) -> TokenStrea
                 use #macro_path as _;
                 #func
                 let __methods = [#(#methods),*];
-                let __policy = ::actix_cross_origin::__private::route_policy(#options, #handler, #path, &__methods);
+                let __policy = ::actix_cross_origin::__private::route_policy(#options, #methods_given, #handler, #path, &__methods);
                 let __resource = ::actix_web::Resource::new(#path)
                     .name(#resource_name)
                     .guard(::actix_cross_origin::MethodsOrPreflight::new(__methods.clone()))

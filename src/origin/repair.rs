@@ -116,14 +116,23 @@ mod tests {
     #[test]
     fn every_mistake_is_repaired_at_once() {
         let cases = [
-            ("https://App.example.com:443/", Some("https://app.example.com")),
+            (
+                "https://App.example.com:443/",
+                Some("https://app.example.com"),
+            ),
             ("https://App.example.com", Some("https://app.example.com")),
             ("https://app.example.com/", Some("https://app.example.com")),
             ("http://api.example.com:80", Some("http://api.example.com")),
-            ("HTTPS://*.Example.com:443/x?y", Some("https://*.example.com")),
+            (
+                "HTTPS://*.Example.com:443/x?y",
+                Some("https://*.example.com"),
+            ),
             ("app.example.com", Some("https://app.example.com")),
             ("App.example.com/", Some("https://app.example.com")),
-            ("https://app.example.com.:8443/", Some("https://app.example.com:8443")),
+            (
+                "https://app.example.com.:8443/",
+                Some("https://app.example.com:8443"),
+            ),
             ("http://[0:0:0:0:0:0:0:1]:8080/", Some("http://[::1]:8080")),
             ("http://localhost:*/", Some("http://localhost:*")),
             ("https://app.example.com", None),
@@ -145,6 +154,9 @@ mod tests {
         );
         let r = repaired("http://Api.example.com:80", true).unwrap();
         assert_eq!(r.entry, "https://api.example.com");
-        assert_eq!(repaired("http://localhost:8080/", true).unwrap().entry, "http://localhost:8080");
+        assert_eq!(
+            repaired("http://localhost:8080/", true).unwrap().entry,
+            "http://localhost:8080"
+        );
     }
 }
