@@ -608,3 +608,99 @@ async fn errors_and_hostile_bytes_never_panic() {
         let _ = outcome.to_string();
     }
 }
+
+/// For any CORS fields and status an answer carries, the model never panics, and it allows a
+/// response only when the Fetch standard's CORS check holds on it. (`std`'s `test`: the
+/// `test` in scope is actix-web's.)
+#[std::prelude::v1::test]
+fn any_answer_bytes() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+
+    let value = prop_oneof![
+        3 => prop_oneof![
+            Just(b"*".to_vec()),
+            Just(APP.as_bytes().to_vec()),
+            Just(b"true".to_vec()),
+            Just(b"PUT, x-token".to_vec()),
+            Just(b"600".to_vec()),
+        ],
+        2 => proptest::collection::vec(
+            any::<u8>().prop_filter("a field's bytes", |b| !matches!(b, 0 | b'\r' | b'\n')),
+            0..24,
+        ),
+    ];
+    let name = prop_oneof![
+        Just("access-control-allow-origin"),
+        Just("access-control-allow-credentials"),
+        Just("access-control-allow-methods"),
+        Just("access-control-allow-headers"),
+        Just("access-control-expose-headers"),
+        Just("access-control-max-age"),
+        Just("set-cookie"),
+    ];
+    let answer = (
+        proptest::collection::vec((name, value), 0..6),
+        prop_oneof![Just(200u16), Just(204), Just(403), 100u16..600],
+        any::<bool>(),
+        prop_oneof![Just("GET"), Just("PUT"), Just("post"), Just("PATCH")],
+        proptest::option::of(prop_oneof![
+            Just("X-Token"),
+            Just("Authorization"),
+            Just("Accept")
+        ]),
+    );
+    let mut runner = TestRunner::new(Config {
+        cases: 256,
+        ..Config::default()
+    });
+    runner
+        .run(&answer, |(fields, status, credentials, method, header)| {
+            let fields: Vec<(&'static str, header::HeaderValue)> = fields
+                .into_iter()
+                .filter_map(|(n, v)| header::HeaderValue::from_bytes(&v).ok().map(|v| (n, v)))
+                .collect();
+            let outcome = actix_rt::System::new().block_on(async {
+                let fields = fields.clone();
+                let app = test::init_service(App::new().default_service(web::to(move || {
+                    let fields = fields.clone();
+                    async move {
+                        let status = actix_web::http::StatusCode::from_u16(status)
+                            .unwrap_or(actix_web::http::StatusCode::OK);
+                        let mut answer = HttpResponse::build(status);
+                        for (name, value) in fields {
+                            answer.append_header((name, value));
+                        }
+                        answer.body("any")
+                    }
+                })))
+                .await;
+                let mut fetch = Fetch::new(method, "/any").credentials(credentials);
+                if let Some(name) = header {
+                    fetch = fetch.header(name, "v");
+                }
+                Browser::new(APP).fetch(&app, fetch).await
+            });
+            let _ = outcome.to_string();
+            if outcome.is_allowed() {
+                let acao: Vec<&[u8]> = fields
+                    .iter()
+                    .filter(|(n, _)| *n == "access-control-allow-origin")
+                    .map(|(_, v)| v.as_bytes())
+                    .collect();
+                let granted = acao == [APP.as_bytes()] || (!credentials && acao == [b"*"]);
+                prop_assert!(granted, "{outcome}");
+                let acac: Vec<&[u8]> = fields
+                    .iter()
+                    .filter(|(n, _)| *n == "access-control-allow-credentials")
+                    .map(|(_, v)| v.as_bytes())
+                    .collect();
+                prop_assert!(!credentials || acac == [b"true"], "{outcome}");
+                prop_assert_eq!(outcome.header("set-cookie"), None);
+            } else {
+                prop_assert!(outcome.status().is_none() && outcome.body().is_empty());
+            }
+            Ok(())
+        })
+        .unwrap();
+}

@@ -365,8 +365,9 @@ impl Browser {
     }
 }
 
-/// §3.3 CORS-filtered response: the CORS-safelisted response-header names, and those the
-/// answer exposes (`*` exposes all only without credentials); never `Set-Cookie`.
+/// §2.2.6 CORS filtered response: the CORS-safelisted response-header names, and those the
+/// answer exposes (the CORS-exposed header-name list of §4.1 Main fetch: `*` exposes all only
+/// without credentials); never `Set-Cookie`.
 fn readable_headers(headers: &HeaderMap, credentials: bool) -> HeaderMap {
     let exposed = token_list(headers, "access-control-expose-headers")
         .ok()

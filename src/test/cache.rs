@@ -83,8 +83,8 @@ impl PreflightCache {
         })
     }
 
-    /// §4.8 step 7.9: an entry for each allowed method and header name, or a renewed max-age
-    /// for the ones already there.
+    /// §4.8 steps 7.12 to 7.15: an entry for each allowed method and header name, or a renewed
+    /// max-age for the ones already there.
     pub(crate) fn store(
         &mut self,
         key: Key<'_>,

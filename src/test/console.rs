@@ -28,7 +28,7 @@ pub enum Engine {
 
 impl Engine {
     /// The longest an engine keeps a preflight's answer, whatever its
-    /// `Access-Control-Max-Age` says (the Fetch standard's "imposed limit", §4.8 step 7.8):
+    /// `Access-Control-Max-Age` says (the Fetch standard's "imposed limit", §4.8 step 7.10):
     /// Chromium 7200 s, Firefox 86400 s, WebKit 600 s.
     ///
     /// ```

@@ -66,8 +66,8 @@
 //! 3. The request, and the CORS check of its answer (§4.10): exactly one
 //!    `Access-Control-Allow-Origin`, byte-equal to the origin or `*` without credentials, and
 //!    `Access-Control-Allow-Credentials: true` with credentials. The page reads the
-//!    CORS-safelisted response headers and the exposed ones (§3.3.3; `*` only without
-//!    credentials).
+//!    CORS-safelisted response headers and the exposed ones (§2.2.6 CORS filtered response;
+//!    `*` only without credentials).
 //!
 //! # Where the engines differ
 //!

@@ -9,7 +9,7 @@ use super::check::{cors_check, max_age, token_list};
 use super::refusal::Refusal;
 use super::safelist::{is_non_wildcard_request_header, is_safelisted_method};
 
-/// §4.8 step 7.8: the max-age of a preflight without a valid `Access-Control-Max-Age`.
+/// §4.8 step 7.9: the max-age of a preflight without a valid `Access-Control-Max-Age`.
 pub(crate) const DEFAULT_MAX_AGE: Duration = Duration::from_secs(5);
 
 /// What the page asked a preflight for.
@@ -47,7 +47,7 @@ pub(crate) fn request_fields(asked: &Asked<'_>) -> Vec<(String, String)> {
     fields
 }
 
-/// What a passing preflight allows, for the cache (§4.8 steps 7.8 and 7.9).
+/// What a passing preflight allows, for the cache (§4.8 steps 7.8 to 7.15).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Grant {
     pub(crate) methods: Vec<String>,
@@ -57,7 +57,7 @@ pub(crate) struct Grant {
 
 /// §4.8 step 7: the preflight's answer passes the CORS check with an ok status, its lists
 /// parse, and they allow the method and every unsafe header. `max_age_cap` is the imposed
-/// limit of step 7.8.
+/// limit of step 7.10.
 pub(crate) fn check_answer(
     status: u16,
     headers: &HeaderMap,
