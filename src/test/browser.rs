@@ -273,42 +273,13 @@ impl Browser {
         let with_preflight = !safelisted_method || !unsafe_names.is_empty();
         if with_preflight && self.preflight_needed(key, &request.method, &unsafe_names) {
             outcome.preflighted = true;
-            let asked = Asked {
-                origin: &self.origin,
-                method: &request.method,
-                headers: &request.headers,
-                unsafe_names: &unsafe_names,
-                credentials,
-                wildcard_covers_authorization: self.wildcard_covers_authorization,
-            };
-            let fields = preflight::request_fields(&asked);
-            let answer = send(
-                service,
-                request,
-                "OPTIONS",
-                fields,
-                true,
-                &mut outcome.exchanges,
-            )
-            .await;
-            match preflight::check_answer(
-                answer.status.as_u16(),
-                &answer.headers,
-                &asked,
-                self.max_age_cap,
-            ) {
-                Ok(grant) => self.cache.borrow_mut().store(
-                    key,
-                    &grant.methods,
-                    &grant.header_names,
-                    grant.max_age,
-                    self.now.get(),
-                ),
-                Err(refusal) => {
-                    self.cache.borrow_mut().clear(&self.origin, &url);
-                    outcome.refusal = Some(refusal);
-                    return;
-                }
+            if let Err(refusal) = self
+                .preflight(service, request, &unsafe_names, outcome)
+                .await
+            {
+                self.cache.borrow_mut().clear(&self.origin, &url);
+                outcome.refusal = Some(refusal);
+                return;
             }
         }
         let mut fields = request.headers.clone();
@@ -342,6 +313,44 @@ impl Browser {
         outcome.status = Some(answer.status);
         outcome.readable = readable_headers(&answer.headers, credentials);
         outcome.body = answer.body;
+    }
+
+    /// §4.8 CORS-preflight fetch: sends the preflight, checks its answer, and caches what it
+    /// allows.
+    async fn preflight<S, B>(
+        &self,
+        service: &S,
+        request: &Prepared,
+        unsafe_names: &[String],
+        outcome: &mut Outcome,
+    ) -> Result<(), Refusal>
+    where
+        S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+        B: MessageBody,
+    {
+        let asked = Asked {
+            origin: &self.origin,
+            method: &request.method,
+            headers: &request.headers,
+            unsafe_names,
+            credentials: request.credentials,
+            wildcard_covers_authorization: self.wildcard_covers_authorization,
+        };
+        let fields = preflight::request_fields(&asked);
+        let exchanges = &mut outcome.exchanges;
+        let answer = send(service, request, "OPTIONS", fields, true, exchanges).await;
+        let status = answer.status.as_u16();
+        let grant = preflight::check_answer(status, &answer.headers, &asked, self.max_age_cap)?;
+        let url = request.url();
+        let key = Key {
+            origin: &self.origin,
+            url: &url,
+            credentials: request.credentials,
+        };
+        let now = self.now.get();
+        let mut cache = self.cache.borrow_mut();
+        cache.store(key, &grant.methods, &grant.header_names, grant.max_age, now);
+        Ok(())
     }
 
     /// §4.4 HTTP fetch step 4.1: a method that is not safelisted and not cached, or an unsafe
