@@ -285,11 +285,30 @@ fn main() {
     if args.iter().any(|a| a == "--check") {
         std::process::exit(check(&args));
     }
-    let (api, front) = start_servers(browser::Inbox::default());
-    println!("API on {API}, front end on {FRONT_END}");
-    println!("Open {FRONT_END}/ in a browser; press Ctrl-C to stop.");
-    // Ctrl-C stops both servers; the program ends when they have.
-    api.wait();
-    front.wait();
+    let servers = start_servers(browser::Inbox::default());
+    if let Err(e) = until_stopped(|| {
+        println!("API on {API}, front end on {FRONT_END}");
+        println!("Open {FRONT_END}/ in a browser; press Ctrl-C to stop.");
+    }) {
+        eprintln!("cannot wait for Ctrl-C: {e}");
+    }
+    // Dropping the guards stops both servers and waits for them.
+    drop(servers);
     println!("stopped");
+}
+
+/// Calls `ready`, then waits for Ctrl-C (SIGINT) or SIGTERM. The handlers are in place before
+/// `ready` says to press Ctrl-C, so no signal can come too early (a program started in the
+/// background of a script even starts with SIGINT ignored until a handler is set).
+fn until_stopped(ready: impl FnOnce()) -> std::io::Result<()> {
+    use actix_web::rt::signal::unix::{signal, SignalKind};
+    actix_web::rt::System::new().block_on(async {
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        let mut terminate = signal(SignalKind::terminate())?;
+        ready();
+        let stop =
+            futures_util::future::select(Box::pin(interrupt.recv()), Box::pin(terminate.recv()));
+        stop.await;
+        Ok(())
+    })
 }

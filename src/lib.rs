@@ -62,9 +62,11 @@
 //!   `always_send` it still gets the `Access-Control-Allow-Origin` that does not depend on an
 //!   origin: `*` when any origin is allowed without credentials, or the one listed origin.
 //! - `OPTIONS` with `Origin` and `Access-Control-Request-Method` is a preflight, answered by
-//!   the middleware itself: 204 with the CORS headers, or 403 without them. The handler never
-//!   runs for a preflight, unless `automatic_options` is off: then the route's `OPTIONS`
-//!   handler answers it and a granted preflight's fields are added.
+//!   the middleware itself with 204: granted, with the CORS headers; refused for its method or
+//!   a header, with the origin's grant and the policy's own lists, so that the browser names
+//!   what failed; refused for its origin, without them. The handler never runs for a
+//!   preflight, unless `automatic_options` is off: then the route's `OPTIONS` handler answers
+//!   it and the same fields are added.
 //! - Anything else with `Origin` is an actual request: the handler always runs (CORS is not
 //!   authorization), and the response, errors included, gets the CORS headers when the origin
 //!   is granted. `Vary: Origin` is added whenever the answer depends on the origin. A handler

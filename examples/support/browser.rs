@@ -63,14 +63,6 @@ impl ServerGuard {
     pub fn port(&self) -> u16 {
         self.addr.port()
     }
-
-    /// Waits until the server stops by itself: actix stops its servers on Ctrl-C (SIGINT) or
-    /// SIGTERM.
-    pub fn wait(mut self) {
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
 }
 
 impl Drop for ServerGuard {
