@@ -79,23 +79,18 @@
 mod answer;
 mod cors;
 mod decision;
-mod error;
 mod explain;
 mod fast_hash;
-mod fetch;
 mod future;
 mod headers;
 mod log_lines;
 mod methods;
 mod middleware;
 mod nesting;
-mod options;
 mod origin;
 mod path;
 mod policy;
-mod problems;
 mod reconfigure;
-mod regex_lint;
 mod route;
 mod source;
 mod validate;
@@ -163,12 +158,8 @@ pub mod __private {
     ) -> Cors {
         let methods: Vec<&str> = methods.iter().map(Method::as_str).collect();
         if !methods_given {
-            // The route's own methods, and OPTIONS, which the policy answers: never more than
-            // the route serves.
-            options.methods = methods.iter().map(|m| (*m).to_owned()).collect();
-            if !methods.contains(&"OPTIONS") {
-                options.methods.push("OPTIONS".to_owned());
-            }
+            // As the attribute checked them at compile time.
+            actix_cross_origin_core::route_methods(&mut options, &methods);
         }
         Cors::for_route(
             options,
@@ -182,7 +173,11 @@ pub mod __private {
         move |ctx: &GuardContext<'_>| methods.contains(&ctx.head().method)
     }
 }
-pub use crate::error::{ConfigError, ConfigProblem, ProblemKind};
 pub use crate::future::CorsFuture;
 pub use crate::middleware::CorsMiddleware;
-pub use crate::options::{CorsOptions, OriginAdded, ResourceOptions};
+pub use actix_cross_origin_core::{
+    ConfigError, ConfigProblem, CorsOptions, OriginAdded, ProblemKind, ResourceOptions,
+};
+
+/// The Fetch standard's tables, shared with the configuration rules.
+use actix_cross_origin_core::fetch;

@@ -1,261 +1,357 @@
 //! What users write: [`CorsOptions`], with flask-cors's option names, and its per-path
-//! [`ResourceOptions`].
+//! [`ResourceOptions`], both generated from [`for_each_option!`](crate::for_each_option), the one
+//! declaration of every option.
 
 use crate::error::ConfigError;
 use crate::problems;
 
 /// The methods allowed when `methods` is left out, as in flask-cors.
-pub(crate) const DEFAULT_METHODS: &[&str] =
-    &["GET", "HEAD", "POST", "OPTIONS", "PUT", "PATCH", "DELETE"];
+pub const DEFAULT_METHODS: &[&str] = &["GET", "HEAD", "POST", "OPTIONS", "PUT", "PATCH", "DELETE"];
 
-/// A CORS policy as plain data, with flask-cors's option names.
+/// Calls the macro `$callback` with the one declaration of every option but `resources`: its
+/// docs, its name (flask-cors's), its kind and its default, one per line as
+/// `/// docs` `name: kind = default;`.
 ///
-/// Build one in code, read it from a file with serde (feature `serde`; unknown keys are
-/// refused), or from the environment with [`CorsOptions::from_env`]; then turn it into the
-/// middleware with [`Cors::from_options`](crate::Cors::from_options), which validates it.
-/// With serde it is also `Serialize`: [`Cors::options`](crate::Cors::options) written as JSON
-/// reads back to the same options (options left out stay out), so an admin route can show the
-/// policy in force.
-///
-/// Lists given as one string are split at commas, so `"GET, POST"` and `["GET", "POST"]` mean
-/// the same.
-///
-/// ```
-/// use actix_cross_origin::{Cors, CorsOptions};
-///
-/// let options = CorsOptions {
-///     origins: Some(vec!["https://app.example.com".into()]),
-///     supports_credentials: true,
-///     max_age: Some(600),
-///     ..CorsOptions::default()
-/// };
-/// let cors = Cors::from_options(options).expect("valid policy");
-/// # drop(cors);
-/// ```
-///
-/// With the `serde` feature, the same policy from JSON:
+/// The kinds are `flag` (`bool`), `list` (`Vec<String>`), `optional_list`
+/// (`Option<Vec<String>>`, left out means something of its own) and `seconds` (`Option<u64>`).
+/// Everything that names each option is generated from it: the fields of [`CorsOptions`] and
+/// [`ResourceOptions`] with `merged_over`, the `CORS_*` keys of [`CorsOptions::from_vars`], the
+/// names the `#[cross_origin]` attribute accepts ([`OPTIONS`]), and in the runtime the check
+/// that `Cors` has a builder method per option and the change line of a reconfiguration.
+/// Adding an option is adding a line here; whatever must handle it by hand then fails to
+/// compile until it does.
 ///
 /// ```
-/// # #[cfg(feature = "serde")] {
-/// use actix_cross_origin::CorsOptions;
-///
-/// let options: CorsOptions = serde_json::from_str(r#"{
-///     "origins": "https://app.example.com",
-///     "supports_credentials": true,
-///     "max_age": 600
-/// }"#).unwrap();
-/// assert_eq!(options.origins, Some(vec!["https://app.example.com".to_string()]));
-/// assert!(serde_json::from_str::<CorsOptions>(r#"{"origin": "x"}"#).is_err());
-/// # }
+/// macro_rules! names {
+///     ($($(#[$doc:meta])* $name:ident: $kind:ident = $default:expr;)*) => {
+///         [$(stringify!($name)),*]
+///     };
+/// }
+/// let names = actix_cross_origin_core::for_each_option!(names);
+/// assert_eq!(names[0], "origins");
+/// assert!(names.contains(&"max_age"));
 /// ```
+#[macro_export]
+macro_rules! for_each_option {
+    ($callback:path) => {
+        $callback! {
+            /// Allowed origins: `["*"]` for any origin, exact origins such as
+            /// `https://app.example.com`, or patterns `https://*.example.com` (one or more labels, not
+            /// the apex) and `http://localhost:*` (any port, including none). `[]` allows none by list.
+            ///
+            /// An entry written as a regex (with `\`, `^`, `$`, `(` or `[`, or a quantifier and no
+            /// scheme) is one, as in flask-cors, and is treated as in `origin_regexes`.
+            ///
+            /// `None` (left out) means `"*"`, except when `origin_regexes` or a predicate is given:
+            /// then only those decide.
+            origins: optional_list = ::core::option::Option::None;
+            /// Regexes each matched against the whole origin (they are anchored at both ends for you).
+            origin_regexes: list = ::std::vec::Vec::new();
+            /// Methods a preflight may ask for; `["*"]` allows any. Default: GET, HEAD, POST, OPTIONS,
+            /// PUT, PATCH, DELETE.
+            methods: list = $crate::DEFAULT_METHODS.iter().map(|m| (*m).to_owned()).collect();
+            /// Request headers a preflight may ask for, case-insensitive; `["*"]` (the default) allows
+            /// any, and the preflight answer then names exactly the headers asked for.
+            allow_headers: list = ::std::vec!["*".to_owned()];
+            /// Response headers the page may read, sent as `Access-Control-Expose-Headers`.
+            expose_headers: list = ::std::vec::Vec::new();
+            /// Send `Access-Control-Allow-Credentials: true`, letting pages send cookies. Requires an
+            /// explicit list of origins.
+            supports_credentials: flag = false;
+            /// Seconds a browser may cache a preflight answer (`Access-Control-Max-Age`), at most 86400.
+            max_age: seconds = ::core::option::Option::None;
+            /// With any origin allowed, answer `*` instead of echoing the request's origin.
+            send_wildcard: flag = false;
+            /// Add `Vary: Origin` to responses whose CORS headers depend on the origin. Default: true.
+            vary_header: flag = true;
+            /// Answer requests without an `Origin` (or with an empty one) with the
+            /// `Access-Control-Allow-Origin` that does not depend on one: `*` when any origin is
+            /// allowed without credentials, or the one listed origin. Default: true.
+            always_send: flag = true;
+            /// Answer preflights in the middleware, and a plain `OPTIONS` that no handler answers
+            /// with 200 and an `Allow` header, instead of 404 or 405. Off, both go to the route's
+            /// handlers, and a granted preflight's CORS fields are added to the handler's answer.
+            /// Default: true.
+            automatic_options: flag = true;
+            /// Answer `Access-Control-Request-Private-Network: true` with
+            /// `Access-Control-Allow-Private-Network: true`. Default: false.
+            allow_private_network: flag = false;
+            /// Allow plain-http origins (other than loopback) together with credentials. Anyone on the
+            /// network path can then act as that origin with the user's cookies. Default: false.
+            dangerously_allow_insecure_origins: flag = false;
+            /// Explain mode, for development: a refused request is answered with the option that
+            /// refused it and why, in a `CORS-Refusal` field; a refused origin also gets an
+            /// `Access-Control-Allow-Origin` value that names the refusal (such as
+            /// `origin-not-allowed`), which can never grant, so that the browser's console prints it.
+            /// It shows callers what the policy allows, so a warning is logged while it is on.
+            /// Default: false.
+            explain: flag = false;
+        }
+    };
+}
+
+/// What an option's value is, as [`for_each_option!`](crate::for_each_option) declares it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OptionKind {
+    /// `true` or `false`.
+    Flag,
+    /// A list of strings (one string is split at commas).
+    List,
+    /// The same, for an option whose absence means something of its own (`origins`).
+    OptionalList,
+    /// A whole number of seconds.
+    Seconds,
+}
+
+/// A value for one option, read from a source that names options by name (the environment,
+/// the route attribute's literals).
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize, serde::Serialize))]
-#[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
-pub struct CorsOptions {
-    /// Allowed origins: `["*"]` for any origin, exact origins such as
-    /// `https://app.example.com`, or patterns `https://*.example.com` (one or more labels, not
-    /// the apex) and `http://localhost:*` (any port, including none). `[]` allows none by list.
-    ///
-    /// An entry written as a regex (with `\`, `^`, `$`, `(` or `[`, or a quantifier and no
-    /// scheme) is one, as in flask-cors, and is treated as in `origin_regexes`.
-    ///
-    /// `None` (left out) means `"*"`, except when `origin_regexes` or a predicate is given:
-    /// then only those decide.
-    #[cfg_attr(feature = "serde", serde(deserialize_with = "de::opt_list"))]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub origins: Option<Vec<String>>,
-    /// Regexes each matched against the whole origin (they are anchored at both ends for you).
-    #[cfg_attr(feature = "serde", serde(deserialize_with = "de::list"))]
-    pub origin_regexes: Vec<String>,
-    /// Methods a preflight may ask for; `["*"]` allows any. Default: GET, HEAD, POST, OPTIONS,
-    /// PUT, PATCH, DELETE.
-    #[cfg_attr(feature = "serde", serde(deserialize_with = "de::list"))]
-    pub methods: Vec<String>,
-    /// Request headers a preflight may ask for, case-insensitive; `["*"]` (the default) allows
-    /// any, and the preflight answer then names exactly the headers asked for.
-    #[cfg_attr(feature = "serde", serde(deserialize_with = "de::list"))]
-    pub allow_headers: Vec<String>,
-    /// Response headers the page may read, sent as `Access-Control-Expose-Headers`.
-    #[cfg_attr(feature = "serde", serde(deserialize_with = "de::list"))]
-    pub expose_headers: Vec<String>,
-    /// Send `Access-Control-Allow-Credentials: true`, letting pages send cookies. Requires an
-    /// explicit list of origins.
-    pub supports_credentials: bool,
-    /// Seconds a browser may cache a preflight answer (`Access-Control-Max-Age`), at most 86400.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub max_age: Option<u64>,
-    /// With any origin allowed, answer `*` instead of echoing the request's origin.
-    pub send_wildcard: bool,
-    /// Add `Vary: Origin` to responses whose CORS headers depend on the origin. Default: true.
-    pub vary_header: bool,
-    /// Answer requests without an `Origin` (or with an empty one) with the
-    /// `Access-Control-Allow-Origin` that does not depend on one: `*` when any origin is
-    /// allowed without credentials, or the one listed origin. Default: true.
-    pub always_send: bool,
-    /// Answer preflights in the middleware, and a plain `OPTIONS` that no handler answers
-    /// with 200 and an `Allow` header, instead of 404 or 405. Off, both go to the route's
-    /// handlers, and a granted preflight's CORS fields are added to the handler's answer.
-    /// Default: true.
-    pub automatic_options: bool,
-    /// Answer `Access-Control-Request-Private-Network: true` with
-    /// `Access-Control-Allow-Private-Network: true`. Default: false.
-    pub allow_private_network: bool,
-    /// Allow plain-http origins (other than loopback) together with credentials. Anyone on the
-    /// network path can then act as that origin with the user's cookies. Default: false.
-    pub dangerously_allow_insecure_origins: bool,
-    /// Explain mode, for development: a refused request is answered with the option that
-    /// refused it and why, in a `CORS-Refusal` field; a refused origin also gets an
-    /// `Access-Control-Allow-Origin` value that names the refusal (such as
-    /// `origin-not-allowed`), which can never grant, so that the browser's console prints it.
-    /// It shows callers what the policy allows, so a warning is logged while it is on.
-    /// Default: false.
-    pub explain: bool,
-    /// Per-path policies, tried in order; the first whose `path` glob matches decides. When
-    /// non-empty, a path no entry matches gets no CORS at all, as in flask-cors.
-    ///
-    /// With serde, `resources` may also be written as flask-cors writes it, an object keyed by
-    /// path (`{"/api/*": {"origins": "..."}, "*": {}}`); its entries are then tried in
-    /// flask-cors's order: paths without `*` first, then the ones with more `/`, then the
-    /// longer ones, ties in the order written.
-    #[cfg_attr(feature = "serde", serde(deserialize_with = "de::resources"))]
-    pub resources: Vec<ResourceOptions>,
+pub enum OptionValue {
+    /// For a [`OptionKind::Flag`].
+    Flag(bool),
+    /// For a [`OptionKind::List`] or an [`OptionKind::OptionalList`].
+    List(Vec<String>),
+    /// For a [`OptionKind::Seconds`].
+    Seconds(u64),
 }
 
-impl Default for CorsOptions {
-    fn default() -> Self {
-        CorsOptions {
-            origins: None,
-            origin_regexes: Vec::new(),
-            methods: DEFAULT_METHODS.iter().map(|m| (*m).to_owned()).collect(),
-            allow_headers: vec!["*".to_owned()],
-            expose_headers: Vec::new(),
-            supports_credentials: false,
-            max_age: None,
-            send_wildcard: false,
-            vary_header: true,
-            always_send: true,
-            automatic_options: true,
-            allow_private_network: false,
-            dangerously_allow_insecure_origins: false,
-            explain: false,
-            resources: Vec::new(),
+/// The field types an [`OptionValue`] is put into.
+pub trait FromOptionValue: Sized {
+    /// The field's value, or the value given back when it is of another kind.
+    fn from_value(value: OptionValue) -> Result<Self, OptionValue>;
+}
+
+impl FromOptionValue for bool {
+    fn from_value(value: OptionValue) -> Result<Self, OptionValue> {
+        match value {
+            OptionValue::Flag(on) => Ok(on),
+            other => Err(other),
         }
     }
 }
 
-/// One entry of [`CorsOptions::resources`]: a path glob and the options that differ there.
-///
-/// `*` in `path` matches any run of characters, `/` included, and the glob must match the whole
-/// path: `/api/*` matches `/api/x/y` but neither `/api` nor `/apiary`. The path matched is the
-/// one actix routes on, compared case-sensitively. Every option left out (`None`) takes the
-/// top-level value.
-///
-/// ```
-/// use actix_cross_origin::{CorsOptions, ResourceOptions};
-///
-/// let options = CorsOptions {
-///     resources: vec![ResourceOptions {
-///         path: "/api/*".into(),
-///         origins: Some(vec!["https://app.example.com".into()]),
-///         ..ResourceOptions::default()
-///     }],
-///     ..CorsOptions::default()
-/// };
-/// # drop(options);
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize, serde::Serialize))]
-#[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
-pub struct ResourceOptions {
-    /// The path glob, starting with `/`.
-    pub path: String,
-    /// See [`CorsOptions::origins`].
-    #[cfg_attr(feature = "serde", serde(deserialize_with = "de::opt_list"))]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub origins: Option<Vec<String>>,
-    /// See [`CorsOptions::origin_regexes`].
-    #[cfg_attr(feature = "serde", serde(deserialize_with = "de::opt_list"))]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub origin_regexes: Option<Vec<String>>,
-    /// See [`CorsOptions::methods`].
-    #[cfg_attr(feature = "serde", serde(deserialize_with = "de::opt_list"))]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub methods: Option<Vec<String>>,
-    /// See [`CorsOptions::allow_headers`].
-    #[cfg_attr(feature = "serde", serde(deserialize_with = "de::opt_list"))]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub allow_headers: Option<Vec<String>>,
-    /// See [`CorsOptions::expose_headers`].
-    #[cfg_attr(feature = "serde", serde(deserialize_with = "de::opt_list"))]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expose_headers: Option<Vec<String>>,
-    /// See [`CorsOptions::supports_credentials`].
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub supports_credentials: Option<bool>,
-    /// See [`CorsOptions::max_age`].
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub max_age: Option<u64>,
-    /// See [`CorsOptions::send_wildcard`].
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub send_wildcard: Option<bool>,
-    /// See [`CorsOptions::vary_header`].
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub vary_header: Option<bool>,
-    /// See [`CorsOptions::always_send`].
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub always_send: Option<bool>,
-    /// See [`CorsOptions::automatic_options`].
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub automatic_options: Option<bool>,
-    /// See [`CorsOptions::allow_private_network`].
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub allow_private_network: Option<bool>,
-    /// See [`CorsOptions::dangerously_allow_insecure_origins`].
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub dangerously_allow_insecure_origins: Option<bool>,
-    /// See [`CorsOptions::explain`].
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub explain: Option<bool>,
-}
-
-impl ResourceOptions {
-    /// The top-level options with this entry's values put over them (`resources` cleared).
-    pub(crate) fn merged_over(&self, top: &CorsOptions) -> CorsOptions {
-        fn pick<T: Clone>(own: &Option<T>, top: &T) -> T {
-            own.clone().unwrap_or_else(|| top.clone())
-        }
-        // An entry that names its own regexes but no origins means "only the regexes", as at
-        // the top level; it must not inherit the top level's origins.
-        let origins = match (&self.origins, &self.origin_regexes) {
-            (Some(o), _) => Some(o.clone()),
-            (None, Some(_)) => None,
-            (None, None) => top.origins.clone(),
-        };
-        CorsOptions {
-            origins,
-            origin_regexes: pick(&self.origin_regexes, &top.origin_regexes),
-            methods: pick(&self.methods, &top.methods),
-            allow_headers: pick(&self.allow_headers, &top.allow_headers),
-            expose_headers: pick(&self.expose_headers, &top.expose_headers),
-            supports_credentials: pick(&self.supports_credentials, &top.supports_credentials),
-            max_age: self.max_age.or(top.max_age),
-            send_wildcard: pick(&self.send_wildcard, &top.send_wildcard),
-            vary_header: pick(&self.vary_header, &top.vary_header),
-            always_send: pick(&self.always_send, &top.always_send),
-            automatic_options: pick(&self.automatic_options, &top.automatic_options),
-            allow_private_network: pick(&self.allow_private_network, &top.allow_private_network),
-            dangerously_allow_insecure_origins: pick(
-                &self.dangerously_allow_insecure_origins,
-                &top.dangerously_allow_insecure_origins,
-            ),
-            explain: pick(&self.explain, &top.explain),
-            resources: Vec::new(),
+impl FromOptionValue for Vec<String> {
+    fn from_value(value: OptionValue) -> Result<Self, OptionValue> {
+        match value {
+            OptionValue::List(list) => Ok(list),
+            other => Err(other),
         }
     }
 }
+
+impl FromOptionValue for Option<Vec<String>> {
+    fn from_value(value: OptionValue) -> Result<Self, OptionValue> {
+        Vec::from_value(value).map(Some)
+    }
+}
+
+impl FromOptionValue for Option<u64> {
+    fn from_value(value: OptionValue) -> Result<Self, OptionValue> {
+        match value {
+            OptionValue::Seconds(n) => Ok(Some(n)),
+            other => Err(other),
+        }
+    }
+}
+
+/// The type of a `CorsOptions` field of each kind.
+macro_rules! field_type {
+    (flag) => { bool };
+    (list) => { Vec<String> };
+    (optional_list) => { Option<Vec<String>> };
+    (seconds) => { Option<u64> };
+}
+
+/// The type of a `ResourceOptions` field of each kind: left out, it takes the top level's.
+macro_rules! resource_type {
+    (flag) => { Option<bool> };
+    (list) => { Option<Vec<String>> };
+    (optional_list) => { Option<Vec<String>> };
+    (seconds) => { Option<u64> };
+}
+
+/// A resource entry's own value, or the top level's.
+macro_rules! inherited {
+    (flag, $own:expr, $top:expr) => {
+        $own.unwrap_or($top)
+    };
+    (list, $own:expr, $top:expr) => {
+        $own.clone().unwrap_or_else(|| $top.clone())
+    };
+    (optional_list, $own:expr, $top:expr) => {
+        $own.clone().or_else(|| $top.clone())
+    };
+    (seconds, $own:expr, $top:expr) => {
+        $own.or($top)
+    };
+}
+
+macro_rules! option_kind {
+    (flag) => {
+        OptionKind::Flag
+    };
+    (list) => {
+        OptionKind::List
+    };
+    (optional_list) => {
+        OptionKind::OptionalList
+    };
+    (seconds) => {
+        OptionKind::Seconds
+    };
+}
+
+/// `CorsOptions`, `ResourceOptions` and everything else in this file that names each option.
+macro_rules! options {
+    ($($(#[$doc:meta])* $name:ident: $kind:ident = $default:expr;)*) => {
+        /// A CORS policy as plain data, with flask-cors's option names.
+        ///
+        /// Build one in code, read it from a file with serde (feature `serde`; unknown keys are
+        /// refused), or from the environment with [`CorsOptions::from_env`]; then turn it into
+        /// the middleware with [`Cors::from_options`](struct.Cors.html#method.from_options),
+        /// which validates it. With serde it is also `Serialize`:
+        /// [`Cors::options`](struct.Cors.html#method.options) written as JSON reads back to the
+        /// same options (options left out stay out), so an admin route can show the policy in
+        /// force.
+        ///
+        /// Lists given as one string are split at commas, so `"GET, POST"` and `["GET", "POST"]`
+        /// mean the same.
+        ///
+        /// ```
+        /// use actix_cross_origin::{Cors, CorsOptions};
+        ///
+        /// let options = CorsOptions {
+        ///     origins: Some(vec!["https://app.example.com".into()]),
+        ///     supports_credentials: true,
+        ///     max_age: Some(600),
+        ///     ..CorsOptions::default()
+        /// };
+        /// let cors = Cors::from_options(options).expect("valid policy");
+        /// # drop(cors);
+        /// ```
+        ///
+        /// With the `serde` feature, the same policy from JSON:
+        ///
+        /// ```
+        /// # #[cfg(feature = "serde")] {
+        /// use actix_cross_origin::CorsOptions;
+        ///
+        /// let options: CorsOptions = serde_json::from_str(r#"{
+        ///     "origins": "https://app.example.com",
+        ///     "supports_credentials": true,
+        ///     "max_age": 600
+        /// }"#).unwrap();
+        /// assert_eq!(options.origins, Some(vec!["https://app.example.com".to_string()]));
+        /// assert!(serde_json::from_str::<CorsOptions>(r#"{"origin": "x"}"#).is_err());
+        /// # }
+        /// ```
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        #[cfg_attr(feature = "serde", derive(serde::Deserialize, serde::Serialize))]
+        #[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
+        pub struct CorsOptions {
+            $(
+                $(#[$doc])*
+                #[cfg_attr(feature = "serde", serde(deserialize_with = "de::field"))]
+                #[cfg_attr(feature = "serde", serde(skip_serializing_if = "de::left_out"))]
+                pub $name: field_type!($kind),
+            )*
+            /// Per-path policies, tried in order; the first whose `path` glob matches decides. When
+            /// non-empty, a path no entry matches gets no CORS at all, as in flask-cors.
+            ///
+            /// With serde, `resources` may also be written as flask-cors writes it, an object keyed by
+            /// path (`{"/api/*": {"origins": "..."}, "*": {}}`); its entries are then tried in
+            /// flask-cors's order: paths without `*` first, then the ones with more `/`, then the
+            /// longer ones, ties in the order written.
+            #[cfg_attr(feature = "serde", serde(deserialize_with = "de::resources"))]
+            pub resources: Vec<ResourceOptions>,
+        }
+
+        impl Default for CorsOptions {
+            fn default() -> Self {
+                CorsOptions {
+                    $($name: $default,)*
+                    resources: Vec::new(),
+                }
+            }
+        }
+
+        /// One entry of [`CorsOptions::resources`]: a path glob and the options that differ there.
+        ///
+        /// `*` in `path` matches any run of characters, `/` included, and the glob must match the whole
+        /// path: `/api/*` matches `/api/x/y` but neither `/api` nor `/apiary`. The path matched is the
+        /// one actix routes on, compared case-sensitively. Every option left out (`None`) takes the
+        /// top-level value.
+        ///
+        /// ```
+        /// use actix_cross_origin::{CorsOptions, ResourceOptions};
+        ///
+        /// let options = CorsOptions {
+        ///     resources: vec![ResourceOptions {
+        ///         path: "/api/*".into(),
+        ///         origins: Some(vec!["https://app.example.com".into()]),
+        ///         ..ResourceOptions::default()
+        ///     }],
+        ///     ..CorsOptions::default()
+        /// };
+        /// # drop(options);
+        /// ```
+        #[derive(Debug, Clone, Default, PartialEq, Eq)]
+        #[cfg_attr(feature = "serde", derive(serde::Deserialize, serde::Serialize))]
+        #[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
+        pub struct ResourceOptions {
+            /// The path glob, starting with `/`.
+            pub path: String,
+            $(
+                #[doc = concat!("See [`CorsOptions::", stringify!($name), "`].")]
+                #[cfg_attr(feature = "serde", serde(deserialize_with = "de::field"))]
+                #[cfg_attr(feature = "serde", serde(skip_serializing_if = "de::left_out"))]
+                pub $name: resource_type!($kind),
+            )*
+        }
+
+        impl ResourceOptions {
+            /// The top-level options with this entry's values put over them (`resources` cleared).
+            pub(crate) fn merged_over(&self, top: &CorsOptions) -> CorsOptions {
+                let merged = CorsOptions {
+                    $($name: inherited!($kind, self.$name, top.$name),)*
+                    resources: Vec::new(),
+                };
+                // An entry that names its own regexes but no origins means "only the regexes", as
+                // at the top level; it must not inherit the top level's origins.
+                let origins = match (&self.origins, &self.origin_regexes) {
+                    (None, Some(_)) => None,
+                    _ => merged.origins,
+                };
+                CorsOptions { origins, ..merged }
+            }
+        }
+
+        /// Every option's name and kind, in the order declared (`resources` aside): the options
+        /// the `#[cross_origin]` attribute accepts, and the `CORS_*` keys.
+        pub const OPTIONS: &[(&str, OptionKind)] = &[$((stringify!($name), option_kind!($kind)),)*];
+
+        impl CorsOptions {
+            /// Sets the option named `name` (one of [`OPTIONS`]); gives the value back when no
+            /// option of that name and kind exists.
+            #[doc(hidden)]
+            pub fn set(&mut self, name: &str, value: OptionValue) -> Result<(), OptionValue> {
+                $(
+                    if name == stringify!($name) {
+                        self.$name = FromOptionValue::from_value(value)?;
+                        return Ok(());
+                    }
+                )*
+                Err(value)
+            }
+        }
+    };
+}
+
+crate::for_each_option!(options);
 
 /// Splits a comma-separated list, trimming spaces and dropping empty items.
-pub(crate) fn split_list(s: &str) -> Vec<String> {
+#[doc(hidden)]
+pub fn split_list(s: &str) -> Vec<String> {
     s.split(',')
         .map(str::trim)
         .filter(|p| !p.is_empty())
@@ -287,7 +383,7 @@ pub enum OriginAdded {
 
 impl CorsOptions {
     /// Adds one origin to the allowed origins, keeping what they already allow, as a change
-    /// made at runtime needs ([`Cors::reconfigure`](crate::Cors::reconfigure)). Unlike
+    /// made at runtime needs ([`Cors::reconfigure`](struct.Cors.html#method.reconfigure)). Unlike
     /// `options.origins.get_or_insert_with(Vec::new).push(..)`, it never turns a policy that
     /// allows any origin into one that allows only this one.
     ///
@@ -327,12 +423,11 @@ impl CorsOptions {
     }
     /// Reads flask-cors's configuration keys from the process environment.
     ///
-    /// Keys: `CORS_ORIGINS`, `CORS_ORIGIN_REGEXES`, `CORS_METHODS`, `CORS_ALLOW_HEADERS`,
-    /// `CORS_EXPOSE_HEADERS` (comma-separated lists), `CORS_SUPPORTS_CREDENTIALS`,
-    /// `CORS_SEND_WILDCARD`, `CORS_VARY_HEADER`, `CORS_ALWAYS_SEND`, `CORS_AUTOMATIC_OPTIONS`,
-    /// `CORS_ALLOW_PRIVATE_NETWORK`, `CORS_DANGEROUSLY_ALLOW_INSECURE_ORIGINS` (`true`/`false`,
-    /// `1`/`0`, `yes`/`no`), `CORS_MAX_AGE` (seconds). Keys that are not set keep their
-    /// defaults. See [`CorsOptions::from_vars`] for the rules.
+    /// Each option but `resources` has a key: `CORS_` and its name in uppercase, such as
+    /// `CORS_ORIGINS`, `CORS_SUPPORTS_CREDENTIALS` or `CORS_MAX_AGE`. Lists are comma-separated,
+    /// flags `true`/`false` (`1`/`0`, `yes`/`no`, `on`/`off`), `CORS_MAX_AGE` a number of
+    /// seconds. Keys that are not set keep their defaults. See [`CorsOptions::from_vars`] for
+    /// the rules.
     ///
     /// ```no_run
     /// use actix_cross_origin::{Cors, CorsOptions};
@@ -380,36 +475,39 @@ impl CorsOptions {
         let mut found = Vec::new();
         for (key, value) in vars {
             let (key, value) = (key.as_ref(), value.as_ref());
-            if !key.starts_with("CORS_") {
+            let Some(name) = key.strip_prefix("CORS_") else {
                 continue;
-            }
-            let mut flag = |target: &mut bool| match parse_bool(value) {
-                Some(b) => *target = b,
-                None => found.push(problems::env_not_a_boolean(key, value)),
             };
-            match key {
-                "CORS_ORIGINS" => o.origins = Some(split_list(value)),
-                "CORS_ORIGIN_REGEXES" => o.origin_regexes = split_list(value),
-                "CORS_METHODS" => o.methods = split_list(value),
-                "CORS_ALLOW_HEADERS" => o.allow_headers = split_list(value),
-                "CORS_EXPOSE_HEADERS" => o.expose_headers = split_list(value),
-                "CORS_SUPPORTS_CREDENTIALS" => flag(&mut o.supports_credentials),
-                "CORS_SEND_WILDCARD" => flag(&mut o.send_wildcard),
-                "CORS_VARY_HEADER" => flag(&mut o.vary_header),
-                "CORS_ALWAYS_SEND" => flag(&mut o.always_send),
-                "CORS_AUTOMATIC_OPTIONS" => flag(&mut o.automatic_options),
-                "CORS_ALLOW_PRIVATE_NETWORK" => flag(&mut o.allow_private_network),
-                "CORS_DANGEROUSLY_ALLOW_INSECURE_ORIGINS" => {
-                    flag(&mut o.dangerously_allow_insecure_origins)
-                }
-                "CORS_EXPLAIN" => flag(&mut o.explain),
-                "CORS_MAX_AGE" => match value.trim().parse::<u64>() {
-                    Ok(n) => o.max_age = Some(n),
-                    Err(_) => found.push(problems::env_not_seconds(key, value)),
+            // `CORS_` and the option's name in uppercase, for every option.
+            let option = OPTIONS
+                .iter()
+                .find(|(option, _)| option.to_ascii_uppercase() == name);
+            let Some(&(option, kind)) = option else {
+                found.push(match name {
+                    "RESOURCES" => problems::env_resources(key, value),
+                    _ => problems::env_unknown_key(key, value),
+                });
+                continue;
+            };
+            let value = match kind {
+                OptionKind::List | OptionKind::OptionalList => OptionValue::List(split_list(value)),
+                OptionKind::Flag => match parse_bool(value) {
+                    Some(on) => OptionValue::Flag(on),
+                    None => {
+                        found.push(problems::env_not_a_boolean(key, value));
+                        continue;
+                    }
                 },
-                "CORS_RESOURCES" => found.push(problems::env_resources(key, value)),
-                _ => found.push(problems::env_unknown_key(key, value)),
-            }
+                OptionKind::Seconds => match value.trim().parse::<u64>() {
+                    Ok(n) => OptionValue::Seconds(n),
+                    Err(_) => {
+                        found.push(problems::env_not_seconds(key, value));
+                        continue;
+                    }
+                },
+            };
+            // Of the kind OPTIONS declares, so always set.
+            let _ = o.set(option, value);
         }
         if found.is_empty() {
             Ok(o)
@@ -432,6 +530,7 @@ mod de {
     //! A list may be written as one string (split at commas) or as a list of strings;
     //! `resources` as a list or as flask-cors's object keyed by path.
     use serde::de::{Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
+    use serde::Deserialize;
     use std::fmt;
 
     struct ListVisitor;
@@ -507,13 +606,64 @@ mod de {
         d.deserialize_any(ResourcesVisitor)
     }
 
-    pub(super) fn list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-        d.deserialize_any(ListVisitor)
+    /// How a field of each kind is read and when it is left out of what is written.
+    pub(super) trait Field: Sized {
+        fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error>;
+        fn left_out(&self) -> bool;
     }
 
-    pub(super) fn opt_list<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<Option<Vec<String>>, D::Error> {
-        d.deserialize_any(ListVisitor).map(Some)
+    impl Field for bool {
+        fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            bool::deserialize(d)
+        }
+        fn left_out(&self) -> bool {
+            false
+        }
+    }
+
+    impl Field for Vec<String> {
+        fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_any(ListVisitor)
+        }
+        fn left_out(&self) -> bool {
+            false
+        }
+    }
+
+    impl Field for Option<Vec<String>> {
+        fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_any(ListVisitor).map(Some)
+        }
+        fn left_out(&self) -> bool {
+            self.is_none()
+        }
+    }
+
+    impl Field for Option<bool> {
+        fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            Option::<bool>::deserialize(d)
+        }
+        fn left_out(&self) -> bool {
+            self.is_none()
+        }
+    }
+
+    impl Field for Option<u64> {
+        fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            Option::<u64>::deserialize(d)
+        }
+        fn left_out(&self) -> bool {
+            self.is_none()
+        }
+    }
+
+    /// Reads an option's field, whatever its kind.
+    pub(super) fn field<'de, D: Deserializer<'de>, T: Field>(d: D) -> Result<T, D::Error> {
+        T::read(d)
+    }
+
+    /// Whether an option's field is left out of what is written (an option left out).
+    pub(super) fn left_out<T: Field>(value: &T) -> bool {
+        value.left_out()
     }
 }
