@@ -34,7 +34,7 @@
 //! assert_eq!(res.headers().get("access-control-allow-origin").unwrap(), "https://app.example.com");
 //! assert_eq!(res.headers().get("access-control-allow-credentials").unwrap(), "true");
 //!
-//! // Another origin's preflight is refused with 403 and no CORS headers.
+//! // Another origin's preflight is refused: a 204 that grants nothing, which the browser fails.
 //! let evil = test::TestRequest::default()
 //!     .method(actix_web::http::Method::OPTIONS)
 //!     .uri("/api/items")
@@ -42,7 +42,7 @@
 //!     .insert_header(("Access-Control-Request-Method", "PUT"))
 //!     .to_request();
 //! let res = test::call_service(&app, evil).await;
-//! assert_eq!(res.status(), 403);
+//! assert_eq!(res.status(), 204);
 //! assert!(!res.headers().contains_key("access-control-allow-origin"));
 //! # });
 //! ```
@@ -62,9 +62,10 @@
 //!   `always_send` it still gets the `Access-Control-Allow-Origin` that does not depend on an
 //!   origin: `*` when any origin is allowed without credentials, or the one listed origin.
 //! - `OPTIONS` with `Origin` and `Access-Control-Request-Method` is a preflight, answered by
-//!   the middleware itself: 204 with the CORS headers, or 403 without them. The handler never
-//!   runs for a preflight, unless `automatic_options` is off: then the route's `OPTIONS`
-//!   handler answers it and a granted preflight's fields are added.
+//!   the middleware itself: 204 with the CORS headers, or a 204 that grants nothing (see
+//!   `docs/refusals.md`). The handler never runs for a preflight, unless `automatic_options`
+//!   is off: then the route's `OPTIONS` handler answers it and a granted preflight's fields
+//!   are added.
 //! - Anything else with `Origin` is an actual request: the handler always runs (CORS is not
 //!   authorization), and the response, errors included, gets the CORS headers when the origin
 //!   is granted. `Vary: Origin` is added whenever the answer depends on the origin. A handler
