@@ -28,14 +28,8 @@ pub(crate) fn compile(
 ) -> Result<Validated, ConfigError> {
     let checked = check(options, predicate.is_some())?;
     let mut warnings = checked.warnings;
-    let mut problems = Vec::new();
-    let mut compile = |policy| match compile_policy(policy, predicate) {
-        Ok(policy) => Some(policy),
-        Err(problem) => {
-            problems.push(problem);
-            None
-        }
-    };
+    let mut found = Vec::new();
+    let mut compile = |policy| compile_policy(policy, predicate, &mut found);
     let top = checked.top.and_then(&mut compile);
     let mut resources: Vec<(PathGlob, Policy)> = Vec::with_capacity(checked.resources.len());
     for checked in checked.resources {
@@ -54,8 +48,8 @@ pub(crate) fn compile(
         }
         resources.push((glob, policy));
     }
-    if !problems.is_empty() {
-        return Err(ConfigError::new(problems));
+    if !found.is_empty() {
+        return Err(ConfigError::new(found));
     }
     Ok(Validated {
         cors: CompiledCors { top, resources },
@@ -63,11 +57,13 @@ pub(crate) fn compile(
     })
 }
 
-/// One checked policy, compiled: every field named, so that none is forgotten.
+/// One checked policy, compiled: every field named, so that none is forgotten. The one
+/// problem only compiling finds (regexes too large together) goes to `found`.
 fn compile_policy(
     p: CheckedPolicy,
     predicate: Option<&OriginPredicate>,
-) -> Result<Policy, ConfigProblem> {
+    found: &mut Vec<ConfigProblem>,
+) -> Option<Policy> {
     let CheckedPolicy {
         resource,
         origins: patterns,
@@ -93,13 +89,16 @@ fn compile_policy(
     if !regexes.is_empty() {
         match RegexSetBuilder::new(&regexes).build() {
             Ok(set) => origins.set_regexes(set),
-            Err(e) => return Err(problems::regexes_do_not_compile_together(&e.to_string())),
+            Err(e) => {
+                found.push(problems::regexes_do_not_compile_together(&e.to_string()));
+                return None;
+            }
         }
     }
     origins.set_predicate(predicate.filter(|_| predicate_decides).cloned());
     origins.set_regex_or_predicate_may_grant_insecure(regex_or_predicate_may_grant_insecure);
     let (methods, allow) = compile_methods(methods);
-    Ok(Policy {
+    Some(Policy {
         without_origin: without_origin(always_send, credentials, &origins),
         origins,
         send_wildcard,

@@ -19,17 +19,16 @@ fn start_invalid_server(case: &str) {
     actix_web::rt::System::new().block_on(async move {
         let server = HttpServer::new(move || {
             let app_policy = Cors::default().origins(["https://Partner.example.com:443/", "null"]);
-            let case = case.clone();
+            let scope = case == "scope";
             App::new()
-                .configure(move |c| match case.as_str() {
-                    "scope" => {
+                .configure(move |c| {
+                    if scope {
                         c.service(
                             web::scope("/partner")
                                 .wrap(cross_origin().origins(["https://Partner.example.com:443/"]))
                                 .route("/x", web::get().to(|| async { "x" })),
                         );
                     }
-                    _ => {}
                 })
                 .wrap(Condition::new(app, app_policy))
         })

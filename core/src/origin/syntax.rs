@@ -104,10 +104,10 @@ fn is_label_byte(b: u8) -> bool {
 }
 
 /// Parses a serialized origin (`scheme://host[:port]`), refusing every form a browser never
-/// sends. Never allocates, and reads at most [`MAX_ORIGIN_LEN`] bytes.
+/// sends. Never allocates, and reads at most `MAX_ORIGIN_LEN` bytes.
 ///
 /// The common shape (a host name, maybe a port) is recognised in one tight pass; anything
-/// else (IP literals, and every malformed value) goes through [`parse_slowly`], which also
+/// else (IP literals, and every malformed value) goes through `parse_slowly`, which also
 /// says what is wrong.
 #[inline]
 pub fn parse(bytes: &[u8]) -> Result<Origin<'_>, SyntaxError> {
