@@ -107,9 +107,21 @@ pub use crate::route::MethodsOrPreflight;
 ///
 /// The arguments are flask-cors's option names (every [`CorsOptions`] field but `resources`)
 /// with literal values: a string or a list of strings, `true`/`false`, or a number of seconds.
-/// A misplaced attribute, an unknown option or a value of the wrong type is a compile error; a
-/// policy that [`Cors::try_build`] would refuse stops the server at start-up, with the
-/// [`ConfigError`] and the handler's name and path in the log.
+/// A misplaced attribute, an unknown option or a value of the wrong type is a compile error,
+/// and so is a policy that [`Cors::try_build`] would refuse: the options are checked at compile
+/// time by the same rules, and each [`ConfigProblem`] is an error at the literal it is about,
+/// with its fix, every one at once. Its warnings are logged at start-up.
+///
+/// ```compile_fail
+/// use actix_cross_origin::cross_origin;
+/// use actix_web::{get, Responder};
+///
+/// // error: origins: "https://App.example.com:443/": is not an origin: [...]; fix: write it
+/// // in lowercase, without a path and without the default port: "https://app.example.com"
+/// #[cross_origin(origins = ["https://App.example.com:443/"])]
+/// #[get("/feed")]
+/// async fn feed() -> impl Responder { "feed" }
+/// ```
 ///
 /// ```
 /// use actix_cross_origin::cross_origin;

@@ -22,7 +22,7 @@
 //! };
 //! let err = check(&options, false).unwrap_err();
 //! let problem = &err.problems()[0];
-//! assert_eq!(problem.kind(), ProblemKind::UppercaseOrigin);
+//! assert_eq!(problem.kind(), ProblemKind::OriginWithPath);
 //! assert_eq!(problem.suggestion(), Some("https://app.example.com"));
 //! ```
 #![deny(missing_docs)]

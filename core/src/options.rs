@@ -24,12 +24,12 @@ pub const DEFAULT_METHODS: &[&str] = &["GET", "HEAD", "POST", "OPTIONS", "PUT", 
 /// ```
 /// macro_rules! names {
 ///     ($($(#[$doc:meta])* $name:ident: $kind:ident = $default:expr;)*) => {
-///         [$(stringify!($name)),*]
+///         const NAMES: &[&str] = &[$(stringify!($name)),*];
 ///     };
 /// }
-/// let names = actix_cross_origin_core::for_each_option!(names);
-/// assert_eq!(names[0], "origins");
-/// assert!(names.contains(&"max_age"));
+/// actix_cross_origin_core::for_each_option!(names);
+/// assert_eq!(NAMES[0], "origins");
+/// assert!(NAMES.contains(&"max_age"));
 /// ```
 #[macro_export]
 macro_rules! for_each_option {
