@@ -24,8 +24,8 @@ pub fn is_tchar(b: u8) -> bool {
         )
 }
 
-/// Whether `s` is a non-empty HTTP token.
-#[inline]
+/// Whether `s` is a non-empty HTTP token. Called, not inlined, on the request path, as it was
+/// before it moved here: inlined, its loop costs a preflight about 50 more instructions.
 pub fn is_token(s: &[u8]) -> bool {
     !s.is_empty() && s.iter().all(|&b| is_tchar(b))
 }

@@ -122,6 +122,7 @@ fn problem_span(
         other => other.span(),
     }
 }
+
 /// The route macro found on the handler, read as actix-web reads it.
 struct Route {
     path: LitStr,
