@@ -76,7 +76,7 @@ pub enum PatternError {
     Syntax(SyntaxError),
 }
 
-/// Parses one `origins` entry (not a regex: see `validate`).
+/// Parses one `origins` entry (not a regex: see `check`).
 pub fn parse(entry: &str) -> Result<OriginPattern, PatternError> {
     match entry {
         "*" => return Ok(OriginPattern::Any),
