@@ -212,6 +212,34 @@ mod tests {
     }
 
     #[test]
+    fn a_change_of_any_declared_option_is_named() {
+        use actix_cross_origin_core::{OptionKind, OptionValue, OPTIONS};
+        let old = CorsOptions::default();
+        for &(name, kind) in OPTIONS {
+            let mut new = old.clone();
+            let value = match kind {
+                OptionKind::Flag => {
+                    // Not the default.
+                    let mut on = old.clone();
+                    on.set(name, OptionValue::Flag(true)).unwrap();
+                    OptionValue::Flag(on != old)
+                }
+                OptionKind::List | OptionKind::OptionalList => {
+                    OptionValue::List(vec!["x-made-up".into()])
+                }
+                OptionKind::Seconds => OptionValue::Seconds(7),
+            };
+            new.set(name, value).unwrap();
+            assert_ne!(new, old, "{name} changed");
+            let changed = changes(&old, &new);
+            assert!(
+                changed.len() == 1 && changed[0].starts_with(name),
+                "{name}: {changed:?}"
+            );
+        }
+    }
+
+    #[test]
     fn changes_name_options_and_count_lists_but_show_no_values() {
         let old = CorsOptions {
             origins: Some(vec!["https://secret-customer.example".into()]),

@@ -667,3 +667,67 @@ mod de {
         value.left_out()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A value of `kind` that no option has by default.
+    fn changed(kind: OptionKind, default: &CorsOptions, name: &str) -> (String, OptionValue) {
+        let mut flipped = default.clone();
+        let on = flipped.set(name, OptionValue::Flag(true)).is_ok() && flipped != *default;
+        match kind {
+            OptionKind::Flag if on => ("true".into(), OptionValue::Flag(true)),
+            OptionKind::Flag => ("false".into(), OptionValue::Flag(false)),
+            OptionKind::List | OptionKind::OptionalList => (
+                "x-made-up".into(),
+                OptionValue::List(vec!["x-made-up".into()]),
+            ),
+            OptionKind::Seconds => ("7".into(), OptionValue::Seconds(7)),
+        }
+    }
+
+    #[test]
+    fn every_declared_option_is_set_by_name_and_by_its_environment_key() {
+        let default = CorsOptions::default();
+        for &(name, kind) in OPTIONS {
+            let (text, value) = changed(kind, &default, name);
+            let mut by_name = default.clone();
+            assert_eq!(by_name.set(name, value), Ok(()), "{name}");
+            assert_ne!(by_name, default, "{name} was set");
+            let key = format!("CORS_{}", name.to_ascii_uppercase());
+            let by_env = CorsOptions::from_vars([(key.as_str(), text.as_str())]).unwrap();
+            assert_eq!(by_env, by_name, "{key}");
+        }
+        assert!(CorsOptions::default()
+            .set("resources", OptionValue::List(vec![]))
+            .is_err());
+        assert!(
+            CorsOptions::from_vars([("CORS_origins", "x")]).is_err(),
+            "keys are uppercase"
+        );
+    }
+
+    #[test]
+    fn a_resource_entry_inherits_every_option_it_leaves_out() {
+        let top = CorsOptions {
+            max_age: Some(5),
+            supports_credentials: true,
+            origins: Some(vec!["https://a.example".into()]),
+            ..CorsOptions::default()
+        };
+        assert_eq!(ResourceOptions::default().merged_over(&top), top);
+        let own = ResourceOptions {
+            max_age: Some(9),
+            origin_regexes: Some(vec![r"https://b\.example".into()]),
+            ..ResourceOptions::default()
+        };
+        let merged = own.merged_over(&top);
+        assert_eq!(merged.max_age, Some(9));
+        assert!(merged.supports_credentials);
+        assert_eq!(
+            merged.origins, None,
+            "regexes without origins: only the regexes"
+        );
+    }
+}
