@@ -83,10 +83,15 @@ fn check_options(
     };
     let mut errors: Option<syn::Error> = None;
     for problem in error.problems() {
-        let found = syn::Error::new(
-            problem_span(problem.option(), problem.value(), args),
-            problem,
-        );
+        let found = if problem.option() == "methods" && !methods_given {
+            let text = format!("{problem} (the route's own methods, as `methods` is left out)");
+            syn::Error::new_spanned(&route.attribute, text)
+        } else {
+            syn::Error::new(
+                problem_span(problem.option(), problem.value(), args),
+                problem,
+            )
+        };
         match &mut errors {
             Some(all) => all.combine(found),
             None => errors = Some(found),
@@ -132,6 +137,8 @@ struct Route {
     wraps: Vec<Expr>,
     /// The route macro as the user named it: still referred to, so that its import is used.
     macro_path: syn::Path,
+    /// The route macro as written, where problems with the route's own methods are shown.
+    attribute: Attribute,
 }
 
 fn take_route_attribute(func: &mut ItemFn) -> syn::Result<Route> {
@@ -189,6 +196,7 @@ fn read_route(attr: &Attribute, implied: Option<&str>) -> syn::Result<Route> {
         guards: Vec::new(),
         wraps: Vec::new(),
         macro_path: attr.path().clone(),
+        attribute: attr.clone(),
     };
     // Every wrong method at once.
     let mut method_errors: Option<syn::Error> = None;
@@ -398,6 +406,7 @@ fn register(
         guards,
         wraps,
         macro_path,
+        attribute: _,
     } = route;
     let resource_name =
         resource_name.unwrap_or_else(|| LitStr::new(&name.to_string(), name.span()));
