@@ -298,8 +298,8 @@ fn handed_preflight_fields(policy: &Policy, head: &RequestHead, headers: &mut He
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::options::CorsOptions;
     use crate::validate;
+    use crate::CorsOptions;
     use actix_web::test::TestRequest;
 
     fn compiled(options: CorsOptions) -> Rc<CompiledCors> {

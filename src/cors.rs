@@ -5,9 +5,9 @@ use std::sync::{Arc, OnceLock};
 
 use actix_web::dev::RequestHead;
 
-use crate::error::ConfigError;
+use actix_cross_origin_core::{ConfigError, CorsOptions, ResourceOptions};
+
 use crate::log_lines;
-use crate::options::{CorsOptions, ResourceOptions};
 use crate::origin::OriginPredicate;
 use crate::policy::CompiledCors;
 use crate::reconfigure::{self, Live, Snapshot};
@@ -133,6 +133,35 @@ macro_rules! lists {
         )*
     };
 }
+
+/// The argument a builder method of each kind of option takes.
+macro_rules! builder_argument {
+    (flag) => {
+        true
+    };
+    (list) => {
+        [""; 0]
+    };
+    (optional_list) => {
+        [""; 0]
+    };
+    (seconds) => {
+        0
+    };
+}
+
+/// Every option of the declaration has a builder method of its own name, written below with
+/// its example: one without is a compile error here.
+macro_rules! every_option_has_a_builder_method {
+    ($($(#[$doc:meta])* $name:ident: $kind:ident = $default:expr;)*) => {
+        #[allow(dead_code)]
+        fn every_option_has_a_builder_method(cors: &Cors) {
+            $(let _: Cors = cors.clone().$name(builder_argument!($kind));)*
+        }
+    };
+}
+
+actix_cross_origin_core::for_each_option!(every_option_has_a_builder_method);
 
 impl Cors {
     /// Records where it was started: the caller of the public function that called this.

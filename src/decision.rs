@@ -396,8 +396,8 @@ fn check_headers<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::options::CorsOptions;
     use crate::validate;
+    use crate::CorsOptions;
     use actix_web::test::TestRequest;
 
     fn policy(o: CorsOptions) -> Policy {

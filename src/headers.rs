@@ -20,32 +20,7 @@ pub(crate) fn clone_free(value: HeaderValue) -> HeaderValue {
     value
 }
 
-/// Whether `b` may appear in an HTTP token (RFC 9110 §5.6.2).
-pub(crate) fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
-        || matches!(
-            b,
-            b'!' | b'#'
-                | b'$'
-                | b'%'
-                | b'&'
-                | b'\''
-                | b'*'
-                | b'+'
-                | b'-'
-                | b'.'
-                | b'^'
-                | b'_'
-                | b'`'
-                | b'|'
-                | b'~'
-        )
-}
-
-/// Whether `s` is a non-empty HTTP token.
-pub(crate) fn is_token(s: &[u8]) -> bool {
-    !s.is_empty() && s.iter().all(|&b| is_tchar(b))
-}
+pub(crate) use actix_cross_origin_core::token::is_token;
 
 /// The allowed request headers of a policy, lowercase, sorted for binary search.
 #[derive(Debug, Clone)]

@@ -81,23 +81,18 @@
 mod answer;
 mod cors;
 mod decision;
-mod error;
 mod explain;
 mod fast_hash;
-mod fetch;
 mod future;
 mod headers;
 mod log_lines;
 mod methods;
 mod middleware;
 mod nesting;
-mod options;
 mod origin;
 mod path;
 mod policy;
-mod problems;
 mod reconfigure;
-mod regex_lint;
 mod route;
 mod source;
 mod validate;
@@ -113,9 +108,21 @@ pub use crate::route::MethodsOrPreflight;
 ///
 /// The arguments are flask-cors's option names (every [`CorsOptions`] field but `resources`)
 /// with literal values: a string or a list of strings, `true`/`false`, or a number of seconds.
-/// A misplaced attribute, an unknown option or a value of the wrong type is a compile error; a
-/// policy that [`Cors::try_build`] would refuse stops the server at start-up, with the
-/// [`ConfigError`] and the handler's name and path in the log.
+/// A misplaced attribute, an unknown option or a value of the wrong type is a compile error,
+/// and so is a policy that [`Cors::try_build`] would refuse: the options are checked at compile
+/// time by the same rules, and each [`ConfigProblem`] is an error at the literal it is about,
+/// with its fix, every one at once. Its warnings are logged at start-up.
+///
+/// ```compile_fail
+/// use actix_cross_origin::cross_origin;
+/// use actix_web::{get, Responder};
+///
+/// // error: origins: "https://App.example.com:443/": is not an origin: [...]; fix: write it
+/// // in lowercase, without a path and without the default port: "https://app.example.com"
+/// #[cross_origin(origins = ["https://App.example.com:443/"])]
+/// #[get("/feed")]
+/// async fn feed() -> impl Responder { "feed" }
+/// ```
 ///
 /// ```
 /// use actix_cross_origin::cross_origin;
@@ -165,12 +172,8 @@ pub mod __private {
     ) -> Cors {
         let methods: Vec<&str> = methods.iter().map(Method::as_str).collect();
         if !methods_given {
-            // The route's own methods, and OPTIONS, which the policy answers: never more than
-            // the route serves.
-            options.methods = methods.iter().map(|m| (*m).to_owned()).collect();
-            if !methods.contains(&"OPTIONS") {
-                options.methods.push("OPTIONS".to_owned());
-            }
+            // As the attribute checked them at compile time.
+            actix_cross_origin_core::route_methods(&mut options, &methods);
         }
         Cors::for_route(
             options,
@@ -184,10 +187,14 @@ pub mod __private {
         move |ctx: &GuardContext<'_>| methods.contains(&ctx.head().method)
     }
 }
-pub use crate::error::{ConfigError, ConfigProblem, ProblemKind};
 pub use crate::future::CorsFuture;
 pub use crate::middleware::CorsMiddleware;
-pub use crate::options::{CorsOptions, OriginAdded, ResourceOptions};
+pub use actix_cross_origin_core::{
+    ConfigError, ConfigProblem, CorsOptions, OriginAdded, ProblemKind, ResourceOptions,
+};
+
+/// The Fetch standard's tables, shared with the configuration rules.
+use actix_cross_origin_core::fetch;
 
 #[cfg(feature = "test-util")]
 pub mod test;

@@ -9,10 +9,10 @@ use std::sync::Mutex;
 use actix_web::dev::ServiceRequest;
 
 use crate::decision::Refusal;
-use crate::error::ConfigError;
 use crate::headers::Escaped;
 use crate::policy::Entry;
 use crate::source::PolicySource;
+use actix_cross_origin_core::ConfigError;
 
 pub(crate) const TARGET: &str = "actix_cross_origin";
 

@@ -14,7 +14,8 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use crate::options::CorsOptions;
+use actix_cross_origin_core::CorsOptions;
+
 use crate::policy::CompiledCors;
 
 /// Options and the policies they compile to, in force together.
@@ -101,82 +102,72 @@ impl WorkerCopy {
     }
 }
 
+/// How one option's change is told: its name, with counts for lists and never their values
+/// (origins may be customers' names).
+trait Change {
+    fn change(name: &str, old: &Self, new: &Self, out: &mut Vec<String>);
+}
+
+impl Change for bool {
+    fn change(name: &str, old: &Self, new: &Self, out: &mut Vec<String>) {
+        if old != new {
+            out.push(format!("{name} {old} -> {new}"));
+        }
+    }
+}
+
+impl Change for Option<u64> {
+    fn change(name: &str, old: &Self, new: &Self, out: &mut Vec<String>) {
+        if old != new {
+            out.push(format!("{name} {old:?} -> {new:?}"));
+        }
+    }
+}
+
+impl Change for Vec<String> {
+    fn change(name: &str, old: &Self, new: &Self, out: &mut Vec<String>) {
+        match (old.len(), new.len()) {
+            _ if old == new => {}
+            (a, b) if a != b => out.push(format!("{name} {a} -> {b} entries")),
+            _ => out.push(name.into()),
+        }
+    }
+}
+
+impl Change for Option<Vec<String>> {
+    fn change(name: &str, old: &Self, new: &Self, out: &mut Vec<String>) {
+        match (old, new) {
+            (Some(a), Some(b)) => Change::change(name, a, b, out),
+            // Left out means any origin (unless regexes are given): say so, since a change
+            // from it to a list narrows the policy.
+            (None, Some(b)) => out.push(format!("{name} left out -> {} entries", b.len())),
+            (Some(a), None) => out.push(format!("{name} {} entries -> left out", a.len())),
+            (None, None) => {}
+        }
+    }
+}
+
+/// `options_changed`, naming every option of the declaration.
+macro_rules! options_changed {
+    ($($(#[$doc:meta])* $name:ident: $kind:ident = $default:expr;)*) => {
+        fn options_changed(old: &CorsOptions, new: &CorsOptions, out: &mut Vec<String>) {
+            $(Change::change(stringify!($name), &old.$name, &new.$name, out);)*
+        }
+    };
+}
+
+actix_cross_origin_core::for_each_option!(options_changed);
+
 /// What a change changed, for its log line: option names, with counts for lists and never
 /// their values (origins may be customers' names).
 pub(crate) fn changes(old: &CorsOptions, new: &CorsOptions) -> Vec<String> {
     let mut out = Vec::new();
-    let list = |name: &str, a: usize, b: usize, out: &mut Vec<String>| {
-        if a != b {
-            out.push(format!("{name} {a} -> {b} entries"));
-        }
-    };
-    if old.origins != new.origins {
-        match (&old.origins, &new.origins) {
-            (Some(a), Some(b)) if a.len() != b.len() => list("origins", a.len(), b.len(), &mut out),
-            (Some(_), Some(_)) => out.push("origins".into()),
-            // Left out means any origin (unless regexes are given): say so, since a change
-            // from it to a list narrows the policy.
-            (None, Some(b)) => out.push(format!("origins left out -> {} entries", b.len())),
-            (Some(a), None) => out.push(format!("origins {} entries -> left out", a.len())),
-            (None, None) => {}
-        }
-    }
-    let lists = [
-        ("origin_regexes", &old.origin_regexes, &new.origin_regexes),
-        ("methods", &old.methods, &new.methods),
-        ("allow_headers", &old.allow_headers, &new.allow_headers),
-        ("expose_headers", &old.expose_headers, &new.expose_headers),
-    ];
-    for (name, a, b) in lists {
-        if a != b {
-            match (a.len(), b.len()) {
-                (x, y) if x != y => list(name, x, y, &mut out),
-                _ => out.push(name.into()),
-            }
-        }
-    }
-    let flags = [
-        (
-            "supports_credentials",
-            old.supports_credentials,
-            new.supports_credentials,
-        ),
-        ("send_wildcard", old.send_wildcard, new.send_wildcard),
-        ("vary_header", old.vary_header, new.vary_header),
-        ("always_send", old.always_send, new.always_send),
-        (
-            "automatic_options",
-            old.automatic_options,
-            new.automatic_options,
-        ),
-        (
-            "allow_private_network",
-            old.allow_private_network,
-            new.allow_private_network,
-        ),
-        (
-            "dangerously_allow_insecure_origins",
-            old.dangerously_allow_insecure_origins,
-            new.dangerously_allow_insecure_origins,
-        ),
-        ("explain", old.explain, new.explain),
-    ];
-    for (name, a, b) in flags {
-        if a != b {
-            out.push(format!("{name} {a} -> {b}"));
-        }
-    }
-    if old.max_age != new.max_age {
-        out.push(format!("max_age {:?} -> {:?}", old.max_age, new.max_age));
-    }
+    options_changed(old, new, &mut out);
     if old.resources != new.resources {
-        list(
-            "resources",
-            old.resources.len(),
-            new.resources.len(),
-            &mut out,
-        );
-        if old.resources.len() == new.resources.len() {
+        let (a, b) = (old.resources.len(), new.resources.len());
+        if a != b {
+            out.push(format!("resources {a} -> {b} entries"));
+        } else {
             out.push("resources".into());
         }
     }
@@ -218,6 +209,34 @@ mod tests {
         assert!(Rc::ptr_eq(&after, &worker.current()), "and copied once");
         // The old copy lives on for requests that started with it.
         assert!(before.top.is_some());
+    }
+
+    #[test]
+    fn a_change_of_any_declared_option_is_named() {
+        use actix_cross_origin_core::{OptionKind, OptionValue, OPTIONS};
+        let old = CorsOptions::default();
+        for &(name, kind) in OPTIONS {
+            let mut new = old.clone();
+            let value = match kind {
+                OptionKind::Flag => {
+                    // Not the default.
+                    let mut on = old.clone();
+                    on.set(name, OptionValue::Flag(true)).unwrap();
+                    OptionValue::Flag(on != old)
+                }
+                OptionKind::List | OptionKind::OptionalList => {
+                    OptionValue::List(vec!["x-made-up".into()])
+                }
+                OptionKind::Seconds => OptionValue::Seconds(7),
+            };
+            new.set(name, value).unwrap();
+            assert_ne!(new, old, "{name} changed");
+            let changed = changes(&old, &new);
+            assert!(
+                changed.len() == 1 && changed[0].starts_with(name),
+                "{name}: {changed:?}"
+            );
+        }
     }
 
     #[test]

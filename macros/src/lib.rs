@@ -5,16 +5,22 @@
 //! that macro's work: it registers the handler as actix would, but lets `OPTIONS` requests
 //! through the resource's method guard (a preflight only for the route's own methods), and
 //! wraps the resource in the route's own CORS policy, which answers the preflight before the
-//! handler could run. The options are flask-cors's names with literal values; they are
-//! validated, with every problem reported, when the server starts.
+//! handler could run. The options are flask-cors's names with literal values, checked at
+//! compile time by the same rules the runtime applies (`actix_cross_origin_core::check`): each
+//! problem is an error at the literal it is about, with its fix, all of them at once. Warnings
+//! are logged when the server starts.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+use actix_cross_origin_core::{
+    check, route_methods, split_list, CorsOptions, OptionKind, OptionValue, OPTIONS,
+};
 use proc_macro::TokenStream;
 use proc_macro2::{Span, TokenStream as TokenStream2};
 use quote::{quote, ToTokens};
 use syn::parse::Parser;
 use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
 use syn::{Attribute, Expr, ExprLit, ItemFn, Lit, LitStr, MetaNameValue, Token};
 
 /// The route macros the attribute goes above, with the method each one implies.
@@ -29,35 +35,6 @@ const ROUTE_MACROS: &[(&str, Option<&str>)] = &[
     ("trace", Some("TRACE")),
     ("connect", Some("CONNECT")),
     ("route", None),
-];
-
-/// What an option's value must be.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    /// A string or a list of strings (a string is split at commas).
-    List,
-    /// The same, for `origins`, which is optional.
-    OptionalList,
-    Bool,
-    Seconds,
-}
-
-/// Every `CorsOptions` key but `resources`.
-const OPTIONS: &[(&str, Kind)] = &[
-    ("origins", Kind::OptionalList),
-    ("origin_regexes", Kind::List),
-    ("methods", Kind::List),
-    ("allow_headers", Kind::List),
-    ("expose_headers", Kind::List),
-    ("supports_credentials", Kind::Bool),
-    ("max_age", Kind::Seconds),
-    ("send_wildcard", Kind::Bool),
-    ("vary_header", Kind::Bool),
-    ("always_send", Kind::Bool),
-    ("automatic_options", Kind::Bool),
-    ("allow_private_network", Kind::Bool),
-    ("dangerously_allow_insecure_origins", Kind::Bool),
-    ("explain", Kind::Bool),
 ];
 
 /// flask-cors's `@cross_origin()` for an actix-web route: the route answers its own CORS
@@ -77,15 +54,78 @@ pub fn cross_origin(args: TokenStream, item: TokenStream) -> TokenStream {
 }
 
 fn expand(args: TokenStream2, item: TokenStream2) -> syn::Result<TokenStream2> {
-    let options = Punctuated::<MetaNameValue, Token![,]>::parse_terminated.parse2(args)?;
-    // Without `methods`, the policy names the route's own methods (`route_policy`).
-    let methods_given = options.iter().any(|o| o.path.is_ident("methods"));
-    let options = options_code(&options)?;
+    let args = Punctuated::<MetaNameValue, Token![,]>::parse_terminated.parse2(args)?;
+    // Without `methods`, the policy names the route's own methods (`route_methods`).
+    let methods_given = args.iter().any(|o| o.path.is_ident("methods"));
+    let (options, code) = read_options(&args)?;
     let mut func: ItemFn = syn::parse2(item).map_err(|e| {
         syn::Error::new(e.span(), "#[cross_origin] goes on a handler function, above its route macro such as #[get(\"/path\")]")
     })?;
     let route = take_route_attribute(&mut func)?;
-    Ok(register(func, route, options, methods_given))
+    check_options(options, methods_given, &route, &args)?;
+    Ok(register(func, route, code, methods_given))
+}
+
+/// The route's policy checked as the runtime checks it, by the same rules: each problem an
+/// error at the literal it is about (found by its option and value), all of them at once.
+fn check_options(
+    mut options: CorsOptions,
+    methods_given: bool,
+    route: &Route,
+    args: &Punctuated<MetaNameValue, Token![,]>,
+) -> syn::Result<()> {
+    if !methods_given {
+        let methods: Vec<&str> = route.methods.iter().map(String::as_str).collect();
+        route_methods(&mut options, &methods);
+    }
+    let Err(error) = check(&options, false) else {
+        return Ok(());
+    };
+    let mut errors: Option<syn::Error> = None;
+    for problem in error.problems() {
+        let found = if problem.option() == "methods" && !methods_given {
+            let text = format!("{problem} (the route's own methods, as `methods` is left out)");
+            syn::Error::new_spanned(&route.attribute, text)
+        } else {
+            syn::Error::new(
+                problem_span(problem.option(), problem.value(), args),
+                problem,
+            )
+        };
+        match &mut errors {
+            Some(all) => all.combine(found),
+            None => errors = Some(found),
+        }
+    }
+    errors.map_or(Ok(()), Err)
+}
+
+/// Where a problem is written: the literal of its option with its value, or else the option's
+/// value, or else (a default, or the route's own methods) the whole attribute.
+fn problem_span(
+    option: &str,
+    value: Option<&str>,
+    args: &Punctuated<MetaNameValue, Token![,]>,
+) -> Span {
+    let Some(arg) = args.iter().find(|a| a.path.is_ident(option)) else {
+        return Span::call_site();
+    };
+    let literal_with = |e: &Expr| match e {
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(s), ..
+        }) => {
+            value.is_some_and(|v| s.value() == v || split_list(&s.value()).iter().any(|p| p == v))
+        }
+        _ => false,
+    };
+    match &arg.value {
+        Expr::Array(array) => array
+            .elems
+            .iter()
+            .find(|e| literal_with(e))
+            .map_or_else(|| arg.value.span(), Spanned::span),
+        other => other.span(),
+    }
 }
 
 /// The route macro found on the handler, read as actix-web reads it.
@@ -97,6 +137,8 @@ struct Route {
     wraps: Vec<Expr>,
     /// The route macro as the user named it: still referred to, so that its import is used.
     macro_path: syn::Path,
+    /// The route macro as written, where problems with the route's own methods are shown.
+    attribute: Attribute,
 }
 
 fn take_route_attribute(func: &mut ItemFn) -> syn::Result<Route> {
@@ -154,6 +196,7 @@ fn read_route(attr: &Attribute, implied: Option<&str>) -> syn::Result<Route> {
         guards: Vec::new(),
         wraps: Vec::new(),
         macro_path: attr.path().clone(),
+        attribute: attr.clone(),
     };
     // Every wrong method at once.
     let mut method_errors: Option<syn::Error> = None;
@@ -233,14 +276,22 @@ fn string_literal(value: &Expr, key: &str) -> syn::Result<LitStr> {
     }
 }
 
-/// The code that builds the route's `CorsOptions` from the attribute's arguments.
-fn options_code(args: &Punctuated<MetaNameValue, Token![,]>) -> syn::Result<TokenStream2> {
+/// The route's options as the runtime will see them, and the code that builds them there, from
+/// the attribute's arguments: each a name of `OPTIONS` with a literal of its kind.
+fn read_options(
+    args: &Punctuated<MetaNameValue, Token![,]>,
+) -> syn::Result<(CorsOptions, TokenStream2)> {
+    let mut options = CorsOptions::default();
     let mut sets = Vec::with_capacity(args.len());
     // Every mistake at once, as `ConfigError` reports them.
     let mut errors: Option<syn::Error> = None;
     for arg in args {
-        match option_setter(arg) {
-            Ok(set) => sets.push(set),
+        match read_option(arg) {
+            Ok((name, value, set)) => {
+                // Of the kind `OPTIONS` declares, so always set.
+                let _ = options.set(&name, value);
+                sets.push(set);
+            }
             Err(e) => match &mut errors {
                 Some(all) => all.combine(e),
                 None => errors = Some(e),
@@ -250,15 +301,16 @@ fn options_code(args: &Punctuated<MetaNameValue, Token![,]>) -> syn::Result<Toke
     if let Some(e) = errors {
         return Err(e);
     }
-    Ok(quote! {{
+    let code = quote! {{
         let mut __options = ::actix_cross_origin::CorsOptions::default();
         #(#sets)*
         __options
-    }})
+    }};
+    Ok((options, code))
 }
 
-/// `__options.<option> = <value>;` for one `option = value` argument.
-fn option_setter(arg: &MetaNameValue) -> syn::Result<TokenStream2> {
+/// One `option = value` argument: its name, its value, and `__options.<option> = <value>;`.
+fn read_option(arg: &MetaNameValue) -> syn::Result<(String, OptionValue, TokenStream2)> {
     let key = (arg.path.get_ident())
         .map(ToString::to_string)
         .unwrap_or_default();
@@ -271,38 +323,46 @@ fn option_setter(arg: &MetaNameValue) -> syn::Result<TokenStream2> {
         return Err(syn::Error::new_spanned(&arg.path, message));
     };
     let field = syn::Ident::new(&key, Span::call_site());
-    let value = option_value(&arg.value, &key, kind)?;
-    Ok(quote! { __options.#field = #value; })
+    let (value, code) = option_value(&arg.value, &key, kind)?;
+    Ok((key, value, quote! { __options.#field = #code; }))
 }
 
-fn option_value(value: &Expr, key: &str, kind: Kind) -> syn::Result<TokenStream2> {
+fn option_value(
+    value: &Expr,
+    key: &str,
+    kind: OptionKind,
+) -> syn::Result<(OptionValue, TokenStream2)> {
     let error = |what: &str| syn::Error::new_spanned(value, format!("{key} takes {what}"));
     let wrong = |what: &str| Err(error(what));
     match kind {
-        Kind::Bool => match value {
+        OptionKind::Flag => match value {
             Expr::Lit(ExprLit {
                 lit: Lit::Bool(b), ..
-            }) => Ok(b.to_token_stream()),
+            }) => Ok((OptionValue::Flag(b.value), b.to_token_stream())),
             _ => wrong("true or false"),
         },
-        Kind::Seconds => match value {
+        OptionKind::Seconds => match value {
             Expr::Lit(ExprLit {
                 lit: Lit::Int(n), ..
             }) => {
                 let n: u64 = n.base10_parse()?;
-                Ok(quote! { ::core::option::Option::Some(#n) })
+                Ok((
+                    OptionValue::Seconds(n),
+                    quote! { ::core::option::Option::Some(#n) },
+                ))
             }
             _ => wrong("a whole number of seconds, such as 600"),
         },
-        Kind::List | Kind::OptionalList => {
+        OptionKind::List | OptionKind::OptionalList => {
             let items = list_items(value).map_err(|()| {
                 error("a string or a list of strings, such as [\"https://app.example.com\"]")
             })?;
             let list = quote! { ::std::vec![#(::std::string::String::from(#items)),*] };
-            Ok(match kind {
-                Kind::OptionalList => quote! { ::core::option::Option::Some(#list) },
+            let code = match kind {
+                OptionKind::OptionalList => quote! { ::core::option::Option::Some(#list) },
                 _ => list,
-            })
+            };
+            Ok((OptionValue::List(items), code))
         }
     }
 }
@@ -318,12 +378,7 @@ fn list_items(value: &Expr) -> Result<Vec<String>, ()> {
     };
     match value {
         Expr::Array(array) => array.elems.iter().map(literal).collect(),
-        single => Ok(literal(single)?
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect()),
+        single => Ok(split_list(&literal(single)?)),
     }
 }
 
@@ -351,6 +406,7 @@ fn register(
         guards,
         wraps,
         macro_path,
+        attribute: _,
     } = route;
     let resource_name =
         resource_name.unwrap_or_else(|| LitStr::new(&name.to_string(), name.span()));

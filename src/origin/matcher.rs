@@ -9,9 +9,11 @@ use actix_web::dev::RequestHead;
 use actix_web::http::header::HeaderValue;
 use regex::RegexSet;
 
-use super::pattern::{OriginPattern, PortRule};
+use actix_cross_origin_core::origin::{
+    parse, HostKind, Origin, OriginPattern, PortRule, SyntaxError,
+};
+
 use super::remembered::{self, MatcherId};
-use super::syntax::{parse, HostKind, Origin, SyntaxError};
 use crate::fast_hash::FastHash;
 
 /// One compiled `scheme://[*.]host[:port|:*]` pattern, stored under its host or suffix.
@@ -127,16 +129,6 @@ impl OriginMatcher {
     pub(crate) fn set_regex_or_predicate_may_grant_insecure(&mut self, ok: bool) {
         self.id = MatcherId::fresh();
         self.regex_or_predicate_may_grant_insecure = ok;
-    }
-
-    /// Whether no origin can ever be granted.
-    pub(crate) fn grants_nothing(&self) -> bool {
-        !self.any
-            && self.exact.is_empty()
-            && self.hosts.is_empty()
-            && self.subdomains.is_empty()
-            && self.regexes.is_none()
-            && self.predicate.is_none()
     }
 
     /// The one listed origin, when exactly one origin is listed (patterns, regexes and a

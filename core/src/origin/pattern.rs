@@ -8,7 +8,7 @@ use super::syntax::{parse as parse_origin, HostKind, SyntaxError};
 
 /// Which ports a pattern admits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum PortRule {
+pub enum PortRule {
     /// Only the scheme's default port (no port in the origin).
     Default,
     /// Exactly this port.
@@ -18,7 +18,8 @@ pub(crate) enum PortRule {
 }
 
 impl PortRule {
-    pub(super) fn admits(self, port: Option<u16>) -> bool {
+    #[inline]
+    pub fn admits(self, port: Option<u16>) -> bool {
         match self {
             PortRule::Default => port.is_none(),
             PortRule::Exact(p) => port == Some(p),
@@ -29,7 +30,7 @@ impl PortRule {
 
 /// A valid `origins` entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum OriginPattern {
+pub enum OriginPattern {
     /// `*`: any origin.
     Any,
     /// One origin, exactly as browsers send it.
@@ -46,7 +47,7 @@ pub(crate) enum OriginPattern {
 
 impl OriginPattern {
     /// Whether every origin it admits is https or loopback.
-    pub(crate) fn is_secure(&self) -> bool {
+    pub fn is_secure(&self) -> bool {
         match self {
             OriginPattern::Any => false,
             OriginPattern::Exact { secure, .. } | OriginPattern::Wildcard { secure, .. } => *secure,
@@ -56,7 +57,7 @@ impl OriginPattern {
 
 /// Why an entry is not a valid `origins` entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum PatternError {
+pub enum PatternError {
     /// `null`, which any attacker can produce.
     Null,
     /// A comma or whitespace: several origins in one entry. Holds the parts.
@@ -75,8 +76,8 @@ pub(crate) enum PatternError {
     Syntax(SyntaxError),
 }
 
-/// Parses one `origins` entry (not a regex: see `validate`).
-pub(crate) fn parse(entry: &str) -> Result<OriginPattern, PatternError> {
+/// Parses one `origins` entry (not a regex: see `check`).
+pub fn parse(entry: &str) -> Result<OriginPattern, PatternError> {
     match entry {
         "*" => return Ok(OriginPattern::Any),
         "null" => return Err(PatternError::Null),

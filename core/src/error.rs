@@ -200,8 +200,8 @@ impl fmt::Display for ConfigProblem {
 
 /// A CORS configuration that was refused, with every problem found in it.
 ///
-/// Returned by [`Cors::try_build`](crate::Cors::try_build),
-/// [`Cors::from_options`](crate::Cors::from_options) and
+/// Returned by [`Cors::try_build`](struct.Cors.html#method.try_build),
+/// [`Cors::from_options`](struct.Cors.html#method.from_options) and
 /// [`CorsOptions::from_env`](crate::CorsOptions::from_env). Its [`Display`](fmt::Display) text
 /// lists all problems, one per line, each with its fix, so one start-up shows everything to mend.
 ///
@@ -224,7 +224,8 @@ pub struct ConfigError {
 }
 
 impl ConfigError {
-    pub(crate) fn new(problems: Vec<ConfigProblem>) -> Self {
+    #[doc(hidden)]
+    pub fn new(problems: Vec<ConfigProblem>) -> Self {
         debug_assert!(!problems.is_empty());
         ConfigError { problems }
     }

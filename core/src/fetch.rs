@@ -3,18 +3,19 @@
 //! these lists out.
 
 /// CORS-safelisted methods (§2.2.1): a page sends them without asking first.
-pub(crate) fn is_safelisted_method(method: &[u8]) -> bool {
+#[inline]
+pub fn is_safelisted_method(method: &[u8]) -> bool {
     matches!(method, b"GET" | b"HEAD" | b"POST")
 }
 
 /// Forbidden methods (§2.2.1): no page can send them at all.
-pub(crate) fn is_forbidden_method(upper: &str) -> bool {
+pub fn is_forbidden_method(upper: &str) -> bool {
     matches!(upper, "CONNECT" | "TRACE" | "TRACK")
 }
 
 /// Methods `fetch()` normalizes to uppercase (§2.2.1, "normalize a method"); any other method
 /// is sent exactly as the page wrote it.
-pub(crate) fn is_normalized_method(upper: &str) -> bool {
+pub fn is_normalized_method(upper: &str) -> bool {
     matches!(
         upper,
         "DELETE" | "GET" | "HEAD" | "OPTIONS" | "POST" | "PUT"
@@ -31,7 +32,8 @@ const SAFELISTED_CONTENT_TYPES: [&[u8]; 3] = [
 /// Whether a request with this method and `Content-Type` is one a browser preflights (§4.1,
 /// "CORS-preflight flag"), counting only the two reasons visible on the actual request: a
 /// method that is not safelisted, or a body type a form cannot send.
-pub(crate) fn needs_preflight(method: &[u8], content_type: Option<&[u8]>) -> bool {
+#[inline]
+pub fn needs_preflight(method: &[u8], content_type: Option<&[u8]>) -> bool {
     let form_type = content_type.is_none_or(|ct| {
         let essence = ct.split(|&b| b == b';').next().unwrap_or(ct).trim_ascii();
         SAFELISTED_CONTENT_TYPES
@@ -80,7 +82,7 @@ const CORS_RESPONSE_HEADERS: &[&str] = &[
 ];
 
 /// Whether a page can never send a request header of this (lowercase) name.
-pub(crate) fn is_forbidden_request_header(lower: &str) -> bool {
+pub fn is_forbidden_request_header(lower: &str) -> bool {
     FORBIDDEN_REQUEST_HEADERS.contains(&lower)
         || CORS_RESPONSE_HEADERS.contains(&lower)
         || lower.starts_with("proxy-")
@@ -89,7 +91,7 @@ pub(crate) fn is_forbidden_request_header(lower: &str) -> bool {
 
 /// Whether a page can never read a response header of this (lowercase) name: the forbidden
 /// response-header names (§2.2.2), the CORS protocol's own, and request-only names.
-pub(crate) fn is_forbidden_response_header(lower: &str) -> bool {
+pub fn is_forbidden_response_header(lower: &str) -> bool {
     matches!(lower, "set-cookie" | "set-cookie2")
         || CORS_RESPONSE_HEADERS.contains(&lower)
         || matches!(

@@ -1,5 +1,5 @@
 //! Lints for origin regexes, run once at start-up: regexes that compile but let an attacker's
-//! origin through. Each finding carries what the fix needs; the user text is in `validate`.
+//! origin through. Each finding carries what the fix needs; the user text is in `problems`.
 //!
 //! The lints read the regex as a flat run of tokens, without building its syntax tree: they
 //! look for the few shapes that are known holes, and say nothing about the rest.

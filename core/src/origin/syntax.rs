@@ -11,7 +11,7 @@ const MAX_HOST_LEN: usize = 253;
 
 /// Why a string is not a serialized origin.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum SyntaxError {
+pub enum SyntaxError {
     Empty,
     TooLong,
     MissingScheme,
@@ -29,7 +29,7 @@ pub(crate) enum SyntaxError {
 
 impl SyntaxError {
     /// The reason in words, for logs and configuration errors.
-    pub(crate) fn describe(self) -> &'static str {
+    pub fn describe(self) -> &'static str {
         match self {
             SyntaxError::Empty => "it is empty",
             SyntaxError::TooLong => "it is longer than any origin can be",
@@ -50,7 +50,7 @@ impl SyntaxError {
 
 /// What kind of host an origin has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum HostKind {
+pub enum HostKind {
     Domain,
     Ipv4,
     Ipv6,
@@ -58,24 +58,26 @@ pub(crate) enum HostKind {
 
 /// A syntactically valid serialized origin, borrowed from the bytes it was parsed from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Origin<'a> {
+pub struct Origin<'a> {
     /// The whole origin, as sent.
-    pub(crate) full: &'a str,
-    pub(crate) scheme: &'a str,
+    pub full: &'a str,
+    pub scheme: &'a str,
     /// The host without brackets for IPv6.
-    pub(crate) host: &'a str,
-    pub(crate) host_kind: HostKind,
-    pub(crate) port: Option<u16>,
+    pub host: &'a str,
+    pub host_kind: HostKind,
+    pub port: Option<u16>,
 }
 
 impl Origin<'_> {
     /// Whether a browser treats this origin as potentially trustworthy for credentials:
     /// https (or wss), or a loopback host (RFC 6761 `localhost`, 127.0.0.0/8, `::1`).
-    pub(crate) fn is_secure(&self) -> bool {
+    #[inline]
+    pub fn is_secure(&self) -> bool {
         self.scheme == "https" || self.scheme == "wss" || self.is_loopback()
     }
 
-    pub(crate) fn is_loopback(&self) -> bool {
+    #[inline]
+    pub fn is_loopback(&self) -> bool {
         match self.host_kind {
             HostKind::Domain => self.host == "localhost" || self.host.ends_with(".localhost"),
             HostKind::Ipv4 => self.host.starts_with("127."),
@@ -102,12 +104,13 @@ fn is_label_byte(b: u8) -> bool {
 }
 
 /// Parses a serialized origin (`scheme://host[:port]`), refusing every form a browser never
-/// sends. Never allocates, and reads at most [`MAX_ORIGIN_LEN`] bytes.
+/// sends. Never allocates, and reads at most `MAX_ORIGIN_LEN` bytes.
 ///
 /// The common shape (a host name, maybe a port) is recognised in one tight pass; anything
-/// else (IP literals, and every malformed value) goes through [`parse_slowly`], which also
+/// else (IP literals, and every malformed value) goes through `parse_slowly`, which also
 /// says what is wrong.
-pub(crate) fn parse(bytes: &[u8]) -> Result<Origin<'_>, SyntaxError> {
+#[inline]
+pub fn parse(bytes: &[u8]) -> Result<Origin<'_>, SyntaxError> {
     match parse_host_name_origin(bytes) {
         Some(origin) => Ok(origin),
         None => parse_slowly(bytes),
@@ -116,6 +119,7 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Origin<'_>, SyntaxError> {
 
 /// One pass over `scheme://host.name[:port]` with a lowercase host name; `None` for anything
 /// else, valid or not.
+#[inline]
 fn parse_host_name_origin(b: &[u8]) -> Option<Origin<'_>> {
     if b.len() > MAX_ORIGIN_LEN || !b.first()?.is_ascii_lowercase() {
         return None;
@@ -448,7 +452,7 @@ fn serialize_ipv6<'b>(ip: &Ipv6Addr, buf: &'b mut [u8; 39]) -> &'b str {
 }
 
 /// The canonical form of an IPv6 address, for configuration error messages.
-pub(crate) fn canonical_ipv6(addr: &str) -> Option<String> {
+pub fn canonical_ipv6(addr: &str) -> Option<String> {
     let ip: Ipv6Addr = addr.to_ascii_lowercase().parse().ok()?;
     let mut buf = [0u8; 39];
     Some(serialize_ipv6(&ip, &mut buf).to_owned())

@@ -190,7 +190,7 @@ pub(crate) fn invalid_regex(option: &str, re: &str, error: &str) -> ConfigProble
     )
 }
 
-pub(crate) fn regexes_do_not_compile_together(error: &str) -> ConfigProblem {
+pub fn regexes_do_not_compile_together(error: &str) -> ConfigProblem {
     problem(
         "origin_regexes",
         None,
@@ -421,7 +421,7 @@ pub(crate) fn warn_method_case(option: &str, method: &str, upper: &str) -> Strin
     format!("{option}: {method:?} is matched case-sensitively; browsers send it exactly as the page writes it (usually {upper:?})")
 }
 
-pub(crate) fn warn_shadowed_resource(i: usize, path: &str, j: usize, earlier: &str) -> String {
+pub fn warn_shadowed_resource(i: usize, path: &str, j: usize, earlier: &str) -> String {
     format!("resources[{i}] (path {path:?}) is never used: resources[{j}] (path {earlier:?}) comes first and matches every path it matches")
 }
 
