@@ -19,16 +19,24 @@ fn start_invalid_server(case: &str) {
     actix_web::rt::System::new().block_on(async move {
         let server = HttpServer::new(move || {
             let app_policy = Cors::default().origins(["https://Partner.example.com:443/", "null"]);
-            let scope = case == "scope";
+            let case = case.clone();
             App::new()
-                .configure(move |c| {
-                    if scope {
+                .configure(move |c| match case.as_str() {
+                    "scope" => {
                         c.service(
                             web::scope("/partner")
                                 .wrap(cross_origin().origins(["https://Partner.example.com:443/"]))
                                 .route("/x", web::get().to(|| async { "x" })),
                         );
                     }
+                    "resource" => {
+                        c.service(
+                            web::resource("/feed")
+                                .wrap(cross_origin().methods(["TRACE"]))
+                                .route(web::get().to(|| async { "feed" })),
+                        );
+                    }
+                    _ => {}
                 })
                 .wrap(Condition::new(app, app_policy))
         })
@@ -94,3 +102,14 @@ fn an_invalid_scope_policy_reaches_stderr_without_a_logger() {
 
 // A route attribute's invalid literal options never get this far: they are compile errors at
 // the literal (tests/compile_fail/), found by the same rules.
+
+#[test]
+fn an_invalid_resource_policy_reaches_stderr_without_a_logger() {
+    let stderr = child_stderr("resource");
+    assert!(
+        stderr.contains("error: the CORS policy (built at tests/startup_errors.rs:"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("methods: \"TRACE\""), "{stderr}");
+    assert!(stderr.contains("fix: remove \"TRACE\""), "{stderr}");
+}
