@@ -9,10 +9,12 @@
 //! - `syntax`: what a serialized origin is ([`parse`], [`SyntaxError`]).
 //! - `pattern`: the grammar of an `origins` entry ([`parse_pattern`], [`PatternError`]).
 //! - `public_suffix`: where a wildcard would admit strangers.
+//! - `listed`: the listed origins, found by their raw bytes.
 //! - `matcher`: what a policy's origins compile to ([`OriginMatcher`], [`OriginVerdict`]).
 //! - `remembered`: the per-thread memory of origins a pattern or regex granted.
 //! - `repair`: the form a browser sends of a mistyped entry, for the fix a problem suggests.
 
+mod listed;
 mod matcher;
 mod pattern;
 mod public_suffix;
