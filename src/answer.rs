@@ -219,6 +219,7 @@ impl ActualHeaders {
     }
 
     /// Logs the refusal's line kept for later, once: no inner policy decided the request.
+    #[inline]
     pub(crate) fn log_refusal(&self) {
         if let Some(refused) = &self.refused {
             log_lines::kept(&refused.log_line.take());
@@ -226,16 +227,32 @@ impl ActualHeaders {
     }
 
     /// Writes the fields; `head` is the request's, when there is one (an error rendered
-    /// further out has none).
+    /// further out has none). For an answer that may be rendered more than once.
     pub(crate) fn apply(&self, headers: &mut HeaderMap, head: Option<&RequestHead>) {
+        self.write(self.allow_origin.clone(), headers, head);
+    }
+
+    /// The same, for the one answer a handler gave: the granted origin's value moves into it.
+    #[inline]
+    pub(crate) fn apply_once(mut self, headers: &mut HeaderMap, head: Option<&RequestHead>) {
+        let allow_origin = self.allow_origin.take();
+        self.write(allow_origin, headers, head);
+    }
+
+    fn write(
+        &self,
+        allow_origin: Option<HeaderValue>,
+        headers: &mut HeaderMap,
+        head: Option<&RequestHead>,
+    ) {
         if self.handed_preflight {
             let policy = self.policy.as_ref().and_then(PolicyHandle::policy);
             if let Some((policy, head)) = policy.zip(head) {
                 handed_preflight_fields(policy, head, headers);
             }
-        } else if let Some(origin) = &self.allow_origin {
+        } else if let Some(origin) = allow_origin {
             // Inserting tells whether the handler had answered CORS itself, at no extra lookup.
-            let earlier = headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
+            let earlier = headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
             if earlier.is_empty() {
                 self.grant(headers);
             } else {

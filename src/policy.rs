@@ -161,11 +161,17 @@ pub(crate) struct CompiledCors {
 pub(crate) struct PolicyIndex(u32);
 
 impl CompiledCors {
-    /// The policy that governs `path` (the path actix routes on), if any.
-    pub(crate) fn policy_for(&self, path: &str) -> Option<(PolicyIndex, &Policy)> {
+    /// The policy that governs the path actix routes on, if any. The path is asked for only
+    /// when there are `resources` to match it against.
+    #[inline]
+    pub(crate) fn policy_for<'p>(
+        &self,
+        path: impl FnOnce() -> &'p str,
+    ) -> Option<(PolicyIndex, &Policy)> {
         if self.resources.is_empty() {
             return self.top.as_ref().map(|p| (PolicyIndex(0), p));
         }
+        let path = path();
         self.resources
             .iter()
             .zip(1..)
