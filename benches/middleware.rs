@@ -401,7 +401,22 @@ macro_rules! subject {
 /// The floor for a case: the CORS header fields of our answer to its request.
 async fn floor_for(case: &Case) -> floor::Floor {
     let ours_app = subject!(ours(case.policy));
-    let res = call(&ours_app, case.req.build().to_request());
+    fields_of(&ours_app, case)
+}
+
+/// The same for actix-cors's answer: what actix-web charges it for its own fields, where they
+/// differ from ours (without an Origin, flask-cors's `always_send` makes us write more).
+async fn their_floor_for(case: &Case) -> floor::Floor {
+    let theirs_app = subject!(theirs(case.policy));
+    fields_of(&theirs_app, case)
+}
+
+/// The CORS header fields of a subject's answer to a case's request.
+fn fields_of<S, B>(app: &S, case: &Case) -> floor::Floor
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+{
+    let res = call(app, case.req.build().to_request());
     let fields = res
         .headers()
         .iter()
@@ -445,6 +460,13 @@ fn profile(index: usize) {
             let theirs_app = subject!(theirs(case.policy));
             for req in requests {
                 drop(call(&theirs_app, req));
+            }
+            return;
+        }
+        if std::env::var_os("CORS_PROFILE_THEIR_FLOOR").is_some() {
+            let floor_app = subject!(their_floor_for(&case).await);
+            for req in requests {
+                drop(call(&floor_app, req));
             }
             return;
         }
