@@ -76,6 +76,7 @@ impl Req {
 enum Policy {
     OneOrigin,
     ThousandOrigins,
+    TenThousandOrigins,
     Subdomain,
     ThousandSubdomains,
     Regex,
@@ -83,7 +84,11 @@ enum Policy {
 }
 
 fn thousand_origins() -> Vec<String> {
-    (0..1000)
+    listed_origins(1000)
+}
+
+fn listed_origins(n: usize) -> Vec<String> {
+    (0..n)
         .map(|i| format!("https://{i:03}.example.com"))
         .collect()
 }
@@ -102,6 +107,7 @@ fn ours(policy: Policy) -> actix_cross_origin::Cors {
     let cors = match policy {
         Policy::OneOrigin => base.origins([APP_ORIGIN]),
         Policy::ThousandOrigins => base.origins(thousand_origins()),
+        Policy::TenThousandOrigins => base.origins(listed_origins(10_000)),
         Policy::Subdomain => base.origins(["https://*.example.com"]),
         Policy::ThousandSubdomains => {
             base.origins((0..1000).map(|i| format!("https://*.d{i}.example.com")))
@@ -120,6 +126,9 @@ fn theirs(policy: Policy) -> actix_cors::Cors {
     match policy {
         Policy::OneOrigin => base.allowed_origin(APP_ORIGIN),
         Policy::ThousandOrigins => thousand_origins()
+            .iter()
+            .fold(base, |c, o| c.allowed_origin(o)),
+        Policy::TenThousandOrigins => listed_origins(10_000)
             .iter()
             .fold(base, |c, o| c.allowed_origin(o)),
         // actix-cors has no patterns; its users write a function (as its own example does).
@@ -317,6 +326,12 @@ fn cases() -> Vec<Case> {
                 headers: megabyte,
             },
         ),
+        // Last, so that the other cases keep their `CORS_PROFILE` numbers.
+        c(
+            "actual allowed, 10000 origins (last)",
+            Policy::TenThousandOrigins,
+            Req::Get(Some("https://9999.example.com")),
+        ),
     ]
 }
 
@@ -386,7 +401,22 @@ macro_rules! subject {
 /// The floor for a case: the CORS header fields of our answer to its request.
 async fn floor_for(case: &Case) -> floor::Floor {
     let ours_app = subject!(ours(case.policy));
-    let res = call(&ours_app, case.req.build().to_request());
+    fields_of(&ours_app, case)
+}
+
+/// The same for actix-cors's answer: what actix-web charges it for its own fields, where they
+/// differ from ours (without an Origin, flask-cors's `always_send` makes us write more).
+async fn their_floor_for(case: &Case) -> floor::Floor {
+    let theirs_app = subject!(theirs(case.policy));
+    fields_of(&theirs_app, case)
+}
+
+/// The CORS header fields of a subject's answer to a case's request.
+fn fields_of<S, B>(app: &S, case: &Case) -> floor::Floor
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+{
+    let res = call(app, case.req.build().to_request());
     let fields = res
         .headers()
         .iter()
@@ -430,6 +460,13 @@ fn profile(index: usize) {
             let theirs_app = subject!(theirs(case.policy));
             for req in requests {
                 drop(call(&theirs_app, req));
+            }
+            return;
+        }
+        if std::env::var_os("CORS_PROFILE_THEIR_FLOOR").is_some() {
+            let floor_app = subject!(their_floor_for(&case).await);
+            for req in requests {
+                drop(call(&floor_app, req));
             }
             return;
         }

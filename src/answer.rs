@@ -36,22 +36,64 @@ impl PolicyHandle {
     }
 }
 
+/// Where an answer's CORS fields are written, and how.
+///
+/// A response the middleware has just built holds none of them yet, so each field is appended:
+/// actix's `insert` moves the name's previous entry out and back, and costs nearly twice as
+/// much. On a handler's answer (or an error's), a field replaces what the handler may have set,
+/// which is looked up first, so that a field it did not set is appended there too.
+struct Fields<'a> {
+    map: &'a mut HeaderMap,
+    /// The middleware built this response: none of its fields is there yet.
+    ours: bool,
+}
+
+impl<'a> Fields<'a> {
+    /// The fields of a response the middleware has just built.
+    fn of_our_answer(map: &'a mut HeaderMap) -> Self {
+        Fields { map, ours: true }
+    }
+
+    /// The fields of a handler's answer, or of an error's.
+    fn of_handlers_answer(map: &'a mut HeaderMap) -> Self {
+        Fields { map, ours: false }
+    }
+
+    /// Sets `name` to `value` alone.
+    fn set(&mut self, name: header::HeaderName, value: HeaderValue) {
+        if !self.ours && self.map.contains_key(&name) {
+            self.map.insert(name, value);
+        } else {
+            self.map.append(name, value);
+        }
+    }
+
+    /// Adds a line to `name`, after any it has.
+    fn add(&mut self, name: header::HeaderName, value: HeaderValue) {
+        self.map.append(name, value);
+    }
+}
+
 /// The answer to a preflight the middleware answers itself: `204 No Content`, granted or not,
 /// so that the CORS fields alone tell each engine what failed (Fetch §4.8: an ok status, then
 /// the CORS check, then the method and the headers). A refused preflight never grants: see
 /// [`write_refusal`].
 pub(crate) fn preflight_response(policy: &Policy, result: &PreflightResult<'_>) -> HttpResponse {
     let mut res = HttpResponse::with_body(StatusCode::NO_CONTENT, BoxBody::new(()));
-    let headers = res.headers_mut();
+    let mut fields = Fields::of_our_answer(res.headers_mut());
     match result {
         Ok(grant) => {
-            write_origin(headers, grant.allow_origin.to_value(), policy.credentials);
-            write_preflight_fields(policy, grant, headers);
+            write_origin(
+                &mut fields,
+                grant.allow_origin.to_value(),
+                policy.credentials,
+            );
+            write_preflight_fields(policy, grant, &mut fields);
         }
-        Err(refused) => write_refusal(policy, refused, headers),
+        Err(refused) => write_refusal(policy, refused, &mut fields),
     }
     if policy.vary {
-        headers.insert(header::VARY, HeaderValue::from_static("Origin"));
+        fields.set(header::VARY, HeaderValue::from_static("Origin"));
     }
     res
 }
@@ -61,65 +103,65 @@ pub(crate) fn preflight_response(policy: &Policy, result: &PreflightResult<'_>) 
 /// method or header check and names the method or header at fault, where an answer without
 /// `Access-Control-Allow-Origin` would have it blame the origin. When the origin is refused,
 /// nothing that grants. Explain mode adds its fields (`explain`).
-fn write_refusal(policy: &Policy, refused: &PreflightRefusal<'_>, headers: &mut HeaderMap) {
+fn write_refusal(policy: &Policy, refused: &PreflightRefusal<'_>, fields: &mut Fields<'_>) {
     if let Some(origin) = refused.origin_granted {
-        write_origin(headers, origin.to_value(), policy.credentials);
+        write_origin(fields, origin.to_value(), policy.credentials);
         let methods = match refused.method_granted {
             Some(method) => Some(policy.methods.header_for(method)),
             None => policy.methods.full_list(),
         };
         if let Some(methods) = methods {
-            headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, methods.clone());
+            fields.set(header::ACCESS_CONTROL_ALLOW_METHODS, methods.clone());
         }
         match refused.headers_granted {
-            Some(lines) => echo_request_headers(headers, lines),
+            Some(lines) => echo_request_headers(fields, lines),
             None => {
                 if let Some(list) = policy.allow_headers.full_list() {
-                    headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, list.clone());
+                    fields.set(header::ACCESS_CONTROL_ALLOW_HEADERS, list.clone());
                 }
             }
         }
     }
     if policy.explain {
-        Explanation::of(policy, &refused.refusal).write(headers);
+        Explanation::of(policy, &refused.refusal).write(fields.map);
     }
 }
 
 /// `Access-Control-Allow-Origin`, and `-Allow-Credentials` when the policy sends credentials.
-fn write_origin(headers: &mut HeaderMap, origin: HeaderValue, credentials: bool) {
-    headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+fn write_origin(fields: &mut Fields<'_>, origin: HeaderValue, credentials: bool) {
+    fields.set(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
     if credentials {
-        write_credentials(headers);
+        write_credentials(fields);
     }
 }
 
-fn write_credentials(headers: &mut HeaderMap) {
-    headers.insert(
+fn write_credentials(fields: &mut Fields<'_>) {
+    fields.set(
         header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
         HeaderValue::from_static("true"),
     );
 }
 
 /// The fields only a preflight's answer carries.
-fn write_preflight_fields(policy: &Policy, grant: &PreflightGrant<'_>, headers: &mut HeaderMap) {
+fn write_preflight_fields(policy: &Policy, grant: &PreflightGrant<'_>, fields: &mut Fields<'_>) {
     let methods = policy.methods.header_for(grant.method);
-    headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, methods.clone());
+    fields.set(header::ACCESS_CONTROL_ALLOW_METHODS, methods.clone());
     if let Some(lines) = grant.request_headers {
-        echo_request_headers(headers, lines);
+        echo_request_headers(fields, lines);
     }
     if let Some(max_age) = &policy.max_age {
-        headers.insert(header::ACCESS_CONTROL_MAX_AGE, max_age.clone());
+        fields.set(header::ACCESS_CONTROL_MAX_AGE, max_age.clone());
     }
     if grant.private_network {
-        headers.insert(ALLOW_PRIVATE_NETWORK, HeaderValue::from_static("true"));
+        fields.set(ALLOW_PRIVATE_NETWORK, HeaderValue::from_static("true"));
     }
 }
 
 /// Echoes the granted names asked for, line by line: a browser joins field lines with commas,
 /// so nothing needs to be joined (or allocated) here.
-fn echo_request_headers(headers: &mut HeaderMap, lines: &[HeaderValue]) {
+fn echo_request_headers(fields: &mut Fields<'_>, lines: &[HeaderValue]) {
     for line in lines {
-        headers.append(header::ACCESS_CONTROL_ALLOW_HEADERS, line.clone());
+        fields.add(header::ACCESS_CONTROL_ALLOW_HEADERS, line.clone());
     }
 }
 
@@ -219,6 +261,7 @@ impl ActualHeaders {
     }
 
     /// Logs the refusal's line kept for later, once: no inner policy decided the request.
+    #[inline]
     pub(crate) fn log_refusal(&self) {
         if let Some(refused) = &self.refused {
             log_lines::kept(&refused.log_line.take());
@@ -226,20 +269,37 @@ impl ActualHeaders {
     }
 
     /// Writes the fields; `head` is the request's, when there is one (an error rendered
-    /// further out has none).
+    /// further out has none). For an answer that may be rendered more than once.
     pub(crate) fn apply(&self, headers: &mut HeaderMap, head: Option<&RequestHead>) {
+        self.write(self.allow_origin.clone(), headers, head);
+    }
+
+    /// The same, for the one answer a handler gave: the granted origin's value moves into it.
+    #[inline]
+    pub(crate) fn apply_once(mut self, headers: &mut HeaderMap, head: Option<&RequestHead>) {
+        let allow_origin = self.allow_origin.take();
+        self.write(allow_origin, headers, head);
+    }
+
+    fn write(
+        &self,
+        allow_origin: Option<HeaderValue>,
+        headers: &mut HeaderMap,
+        head: Option<&RequestHead>,
+    ) {
         if self.handed_preflight {
             let policy = self.policy.as_ref().and_then(PolicyHandle::policy);
             if let Some((policy, head)) = policy.zip(head) {
                 handed_preflight_fields(policy, head, headers);
             }
-        } else if let Some(origin) = &self.allow_origin {
-            // Inserting tells whether the handler had answered CORS itself, at no extra lookup.
-            let earlier = headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
-            if earlier.is_empty() {
-                self.grant(headers);
+        } else if let Some(origin) = allow_origin {
+            // A handler that set `Access-Control-Allow-Origin` itself answered CORS: as
+            // flask-cors and Spring let it, its explicit answer wins, whole.
+            if headers.contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN) {
+                log_lines::handler_answered_cors();
             } else {
-                keep_handlers_answer(headers, earlier);
+                headers.append(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+                self.grant(&mut Fields::of_handlers_answer(headers));
             }
         } else if let Some(explanation) = self.refused.as_ref().and_then(|r| r.explanation.as_ref())
         {
@@ -252,28 +312,15 @@ impl ActualHeaders {
     }
 
     /// The fields that go with a granted `Access-Control-Allow-Origin`.
-    fn grant(&self, headers: &mut HeaderMap) {
+    fn grant(&self, fields: &mut Fields<'_>) {
         if self.credentials {
-            write_credentials(headers);
+            write_credentials(fields);
         }
         let policy = self.policy.as_ref().and_then(PolicyHandle::policy);
         if let Some(expose) = policy.and_then(|p| p.expose_headers.as_ref()) {
-            headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, expose.clone());
+            fields.set(header::ACCESS_CONTROL_EXPOSE_HEADERS, expose.clone());
         }
     }
-}
-
-/// Puts back the `Access-Control-Allow-Origin` a handler set itself, which the insert
-/// replaced: as flask-cors and Spring let it, the handler's explicit answer wins, whole.
-#[cold]
-fn keep_handlers_answer(headers: &mut HeaderMap, mut earlier: impl Iterator<Item = HeaderValue>) {
-    if let Some(first) = earlier.next() {
-        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, first);
-    }
-    for more in earlier {
-        headers.append(header::ACCESS_CONTROL_ALLOW_ORIGIN, more);
-    }
-    log_lines::handler_answered_cors();
 }
 
 /// The preflight fields for the handler's answer to a preflight handed to it: the same pure
@@ -285,12 +332,17 @@ fn handed_preflight_fields(policy: &Policy, head: &RequestHead, headers: &mut He
         log_lines::handler_answered_cors();
         return;
     }
+    let mut fields = Fields::of_handlers_answer(headers);
     match decide(policy, &RequestView::new(head)) {
         Decision::Preflight(Ok(grant)) => {
-            write_origin(headers, grant.allow_origin.to_value(), policy.credentials);
-            write_preflight_fields(policy, &grant, headers);
+            write_origin(
+                &mut fields,
+                grant.allow_origin.to_value(),
+                policy.credentials,
+            );
+            write_preflight_fields(policy, &grant, &mut fields);
         }
-        Decision::Preflight(Err(refused)) => write_refusal(policy, &refused, headers),
+        Decision::Preflight(Err(refused)) => write_refusal(policy, &refused, &mut fields),
         Decision::Actual(_) => {}
     }
 }

@@ -21,22 +21,25 @@ pub(crate) const REQUEST_PRIVATE_NETWORK: HeaderName =
     HeaderName::from_static("access-control-request-private-network");
 
 /// The parts of a request the decision looks at, borrowed from it.
+///
+/// Each field is looked up once, and only when the decision needs it: every request needs its
+/// `Origin`, only an `OPTIONS` request its `Access-Control-Request-Method`, and only a preflight
+/// whose origin and method are granted the rest ([`RequestView::request_headers`],
+/// [`RequestView::private_network`]), since Fetch §4.8 checks them in that order.
 #[derive(Clone, Copy)]
 pub(crate) struct RequestView<'a> {
-    pub(crate) method: &'a Method,
+    /// The request's method is `OPTIONS`.
+    pub(crate) options: bool,
     /// Every `Origin` field line (a well-formed request has at most one).
     pub(crate) origin: &'a [HeaderValue],
     /// Every `Access-Control-Request-Method` field line.
     pub(crate) request_method: &'a [HeaderValue],
-    /// Every `Access-Control-Request-Headers` field line.
-    pub(crate) request_headers: &'a [HeaderValue],
-    /// `Access-Control-Request-Private-Network: true` was sent.
-    pub(crate) private_network: bool,
-    /// The whole head, for a user's origin predicate.
+    /// The whole head, for a user's origin predicate and the preflight's later fields.
     pub(crate) head: &'a RequestHead,
 }
 
 impl<'a> RequestView<'a> {
+    #[inline]
     pub(crate) fn new(head: &'a RequestHead) -> Self {
         let h = &head.headers;
         let origin = match h.get_all(header::ORIGIN).as_slice() {
@@ -44,37 +47,43 @@ impl<'a> RequestView<'a> {
             [one] if one.is_empty() => &[],
             lines => lines,
         };
-        let mut view = RequestView {
-            method: &head.method,
-            origin,
-            request_method: &[],
-            request_headers: &[],
-            private_network: false,
-            head,
+        let options = head.method == Method::OPTIONS;
+        // Only an OPTIONS request can be a preflight; spare every other request the lookup.
+        let request_method = match options {
+            true => h.get_all(header::ACCESS_CONTROL_REQUEST_METHOD).as_slice(),
+            false => &[],
         };
-        // Only an OPTIONS request can be a preflight; spare every other request the lookups.
-        if head.method == Method::OPTIONS {
-            view.request_method = h.get_all(header::ACCESS_CONTROL_REQUEST_METHOD).as_slice();
-            view.request_headers = h.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS).as_slice();
-            view.private_network = h
-                .get(REQUEST_PRIVATE_NETWORK)
-                .is_some_and(|v| v.as_bytes() == b"true");
+        RequestView {
+            options,
+            origin,
+            request_method,
+            head,
         }
-        view
+    }
+
+    /// Every `Access-Control-Request-Headers` field line.
+    pub(crate) fn request_headers(&self) -> &'a [HeaderValue] {
+        let h = &self.head.headers;
+        h.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS).as_slice()
+    }
+
+    /// `Access-Control-Request-Private-Network: true` was sent.
+    pub(crate) fn private_network(&self) -> bool {
+        let h = &self.head.headers;
+        h.get(REQUEST_PRIVATE_NETWORK)
+            .is_some_and(|v| v.as_bytes() == b"true")
     }
 
     /// `OPTIONS` with `Origin` and `Access-Control-Request-Method` (Fetch standard, section
     /// 3.2.2, "CORS-preflight request").
     pub(crate) fn is_preflight(&self) -> bool {
-        *self.method == Method::OPTIONS
-            && !self.origin.is_empty()
-            && !self.request_method.is_empty()
+        self.options && !self.origin.is_empty() && !self.request_method.is_empty()
     }
 
     /// `OPTIONS` with `Access-Control-Request-Method` but no `Origin`: what a developer sends
     /// with curl to see the preflight answer. No browser sends it.
     fn is_preflight_without_origin(&self) -> bool {
-        *self.method == Method::OPTIONS && self.origin.is_empty() && !self.request_method.is_empty()
+        self.options && self.origin.is_empty() && !self.request_method.is_empty()
     }
 }
 
@@ -88,6 +97,7 @@ pub(crate) enum AllowOrigin<'a> {
 }
 
 impl AllowOrigin<'_> {
+    #[inline]
     pub(crate) fn to_value(self) -> HeaderValue {
         match self {
             AllowOrigin::Any => HeaderValue::from_static("*"),
@@ -273,12 +283,13 @@ pub(crate) enum Decision<'a> {
 }
 
 /// Decides what to do with a request under `policy`.
+#[inline]
 pub(crate) fn decide<'a>(policy: &'a Policy, req: &RequestView<'a>) -> Decision<'a> {
     if req.is_preflight() || (req.is_preflight_without_origin() && policy.without_origin.is_some())
     {
         return Decision::Preflight(preflight(policy, req));
     }
-    let automatic_options = *req.method == Method::OPTIONS && policy.automatic_options.is_some();
+    let automatic_options = req.options && policy.automatic_options.is_some();
     let (allow_origin, refusal) = if req.origin.is_empty() {
         // Not a CORS request. flask-cors's always_send: only a value that does not depend on
         // the origin can be sent.
@@ -308,6 +319,7 @@ fn without_origin(policy: &Policy) -> Option<AllowOrigin<'_>> {
     }
 }
 
+#[inline]
 fn check_origin<'a>(
     policy: &'a Policy,
     req: &RequestView<'a>,
@@ -342,7 +354,8 @@ fn preflight<'a>(policy: &'a Policy, req: &RequestView<'a>) -> PreflightResult<'
     let request_headers = check_headers(req, policy).map_err(|r| refused(r, Some(method), None))?;
     // Private Network Access (a draft beside Fetch): asked for only by Chromium. The headers
     // are answered as a grant answers them: echoed when any was named, none otherwise.
-    if req.private_network && !policy.private_network {
+    let private_network = req.private_network();
+    if private_network && !policy.private_network {
         let headers = request_headers.unwrap_or_default();
         return Err(refused(
             Refusal::PrivateNetworkNotAllowed,
@@ -354,7 +367,7 @@ fn preflight<'a>(policy: &'a Policy, req: &RequestView<'a>) -> PreflightResult<'
         allow_origin,
         method,
         request_headers,
-        private_network: req.private_network,
+        private_network,
     })
 }
 
@@ -384,13 +397,14 @@ fn check_headers<'a>(
     req: &RequestView<'a>,
     policy: &Policy,
 ) -> Result<Option<&'a [HeaderValue]>, Refusal<'a>> {
-    let any_header = headers::check_request_headers(req.request_headers, &policy.allow_headers)
-        .map_err(|e| match e {
+    let lines = req.request_headers();
+    let any_header =
+        headers::check_request_headers(lines, &policy.allow_headers).map_err(|e| match e {
             RequestHeadersError::TooLong(n) => Refusal::HeadersTooLong(n),
             RequestHeadersError::Malformed(h) => Refusal::HeaderMalformed(h),
             RequestHeadersError::NotAllowed(h) => Refusal::HeaderNotAllowed(h),
         })?;
-    Ok(any_header.then_some(req.request_headers))
+    Ok(any_header.then_some(lines))
 }
 
 #[cfg(test)]

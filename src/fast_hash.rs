@@ -14,19 +14,23 @@ pub(crate) struct FastHasher(u64);
 pub(crate) type FastHash = BuildHasherDefault<FastHasher>;
 
 impl Hasher for FastHasher {
+    #[inline]
     fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.mix(u64::from_le_bytes(word));
+        let mut rest = bytes;
+        while let Some((word, after)) = rest.split_first_chunk::<8>() {
+            self.mix(u64::from_le_bytes(*word));
+            rest = after;
         }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            self.mix(u64::from_le_bytes(word));
+        if rest.is_empty() {
+            return;
         }
+        // The last 8 bytes, overlapping the word before when there are that many: one load,
+        // where copying the few bytes left into a word would call `memcpy`.
+        let tail = match bytes.last_chunk::<8>() {
+            Some(last) => u64::from_le_bytes(*last),
+            None => rest.iter().rev().fold(0, |w, &b| (w << 8) | u64::from(b)),
+        };
+        self.mix(tail);
     }
 
     fn write_usize(&mut self, n: usize) {
@@ -44,6 +48,14 @@ impl Hasher for FastHasher {
     fn finish(&self) -> u64 {
         self.0
     }
+}
+
+/// The hash of `bytes` alone (no length prefix), for tables that compare the bytes in full.
+#[inline]
+pub(crate) fn hash_bytes(bytes: &[u8]) -> u64 {
+    let mut h = FastHasher::default();
+    h.write(bytes);
+    h.finish()
 }
 
 impl FastHasher {

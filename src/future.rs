@@ -161,7 +161,7 @@ fn finish_pass<B: MessageBody>(
     headers.log_refusal();
     // Only a preflight handed to the handler reads the request again.
     let req = headers.handed_preflight.then(|| res.request().clone());
-    headers.apply(res.headers_mut(), req.as_ref().map(HttpRequest::head));
+    headers.apply_once(res.headers_mut(), req.as_ref().map(HttpRequest::head));
     nesting.mark_decided(res.request());
     Ok(res)
 }

@@ -262,6 +262,13 @@ mod tests {
         h.insert(VARY, HeaderValue::from_static("accept, origin"));
         append_vary_origin(&mut h);
         assert_eq!(h.get_all(VARY).count(), 1);
+
+        let mut h = HeaderMap::new();
+        h.insert(VARY, HeaderValue::from_static("Accept"));
+        h.append(VARY, HeaderValue::from_static("*"));
+        append_vary_origin(&mut h);
+        let all: Vec<_> = h.get_all(VARY).map(|v| v.to_str().unwrap()).collect();
+        assert_eq!(all, ["Accept", "*"]);
     }
 
     #[test]

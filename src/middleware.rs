@@ -105,7 +105,7 @@ where
         let nesting = self.place.on_request(req.request());
         // The policies this request is decided by, whole, even if they change meanwhile.
         let cors = self.policies.current();
-        let Some((index, policy)) = cors.policy_for(req.match_info().as_str()) else {
+        let Some((index, policy)) = cors.policy_for(|| req.match_info().as_str()) else {
             // No policy governs this path: leave the request and its response alone.
             return CorsFuture::pass(self.service.call(req), None, nesting);
         };

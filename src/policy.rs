@@ -162,13 +162,18 @@ pub(crate) struct CompiledCors {
 pub(crate) struct PolicyIndex(u32);
 
 impl CompiledCors {
-    /// The policy that governs `path` (the path actix routes on), if any: the first entry
-    /// whose glob matches the path without its dot segments (`path`).
-    pub(crate) fn policy_for(&self, path: &str) -> Option<(PolicyIndex, &Policy)> {
+    /// The policy that governs the path actix routes on, if any: the first entry whose glob
+    /// matches the path without its dot segments. The path is asked for only when there are
+    /// `resources` to match it against.
+    #[inline]
+    pub(crate) fn policy_for<'p>(
+        &self,
+        path: impl FnOnce() -> &'p str,
+    ) -> Option<(PolicyIndex, &Policy)> {
         if self.resources.is_empty() {
             return self.top.as_ref().map(|p| (PolicyIndex(0), p));
         }
-        let path = without_dot_segments(path);
+        let path = without_dot_segments(path());
         let path = path.as_ref();
         self.resources
             .iter()

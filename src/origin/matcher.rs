@@ -13,6 +13,7 @@ use actix_cross_origin_core::origin::{
     parse, HostKind, Origin, OriginPattern, PortRule, SyntaxError,
 };
 
+use super::listed::ListedOrigins;
 use super::remembered::{self, MatcherId};
 use crate::fast_hash::FastHash;
 
@@ -47,9 +48,8 @@ pub(crate) struct OriginMatcher {
     /// read for another.
     id: MatcherId,
     any: bool,
-    /// Listed origins, each with its header value ready to send (cloning it never allocates,
-    /// whatever buffer the request's own `Origin` lives in).
-    exact: HashMap<Box<[u8]>, HeaderValue, FastHash>,
+    /// Listed origins, each with its header value ready to send.
+    exact: ListedOrigins,
     /// `scheme://host:*` patterns, keyed by host.
     hosts: HashMap<Box<str>, Vec<PatternLeaf>, FastHash>,
     /// `scheme://*.suffix[:port]` patterns, keyed by suffix; looked up once per label boundary
@@ -99,7 +99,7 @@ impl OriginMatcher {
         // Validated origins are visible ASCII, always a valid header value.
         if let Ok(value) = HeaderValue::from_str(origin) {
             self.exact
-                .insert(origin.as_bytes().into(), crate::headers::clone_free(value));
+                .insert(origin.as_bytes(), crate::headers::clone_free(value));
         }
     }
 
@@ -134,10 +134,7 @@ impl OriginMatcher {
     /// The one listed origin, when exactly one origin is listed (patterns, regexes and a
     /// predicate aside).
     pub(crate) fn single_listed(&self) -> Option<&HeaderValue> {
-        match self.exact.len() {
-            1 => self.exact.values().next(),
-            _ => None,
-        }
+        self.exact.only()
     }
 
     /// Whether any origin is allowed (`"*"`).
@@ -150,6 +147,7 @@ impl OriginMatcher {
     /// A listed origin is found by one hash lookup on the raw bytes: it was validated at
     /// start-up, so a byte-equal value is valid too. The value is parsed only when patterns,
     /// regexes or a predicate must be asked, and they only ever see a valid origin.
+    #[inline]
     pub(crate) fn check(&self, bytes: &[u8], head: &RequestHead) -> OriginVerdict<'_> {
         if self.any {
             return OriginVerdict::Granted(None);
@@ -177,15 +175,7 @@ impl OriginMatcher {
     /// The policy's copy of a listed origin byte-equal to `bytes`.
     #[inline]
     fn listed(&self, bytes: &[u8]) -> Option<&HeaderValue> {
-        // A handful of origins is quicker to compare than to hash.
-        if self.exact.len() <= 4 {
-            self.exact
-                .iter()
-                .find(|(k, _)| ***k == *bytes)
-                .map(|(_, v)| v)
-        } else {
-            self.exact.get(bytes)
-        }
+        self.exact.get(bytes)
     }
 
     fn dynamic(&self) -> bool {

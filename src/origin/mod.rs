@@ -7,9 +7,11 @@
 //! byte. Nothing here folds case or trims: an origin that is not already in the form a browser
 //! sends never matches.
 //!
+//! - `listed`: the listed origins, found by their raw bytes.
 //! - `matcher`: what a policy's origins compile to ([`OriginMatcher`], [`OriginVerdict`]).
 //! - `remembered`: the per-thread memory of origins a pattern or regex granted.
 
+mod listed;
 mod matcher;
 mod remembered;
 
