@@ -81,21 +81,22 @@ impl<'a> Fields<'a> {
 pub(crate) fn preflight_response(policy: &Policy, result: &PreflightResult<'_>) -> HttpResponse {
     let mut res = HttpResponse::with_body(StatusCode::NO_CONTENT, BoxBody::new(()));
     let mut fields = Fields::of_our_answer(res.headers_mut());
-    match result {
-        Ok(grant) => {
-            write_origin(
-                &mut fields,
-                grant.allow_origin.to_value(),
-                policy.credentials,
-            );
-            write_preflight_fields(policy, grant, &mut fields);
-        }
-        Err(refused) => write_refusal(policy, refused, &mut fields),
-    }
+    write_preflight_answer(policy, result, &mut fields);
     if policy.vary {
         fields.set(header::VARY, HeaderValue::from_static("Origin"));
     }
     res
+}
+
+/// A preflight's CORS fields, granted or refused, on the middleware's answer or a handler's.
+fn write_preflight_answer(policy: &Policy, result: &PreflightResult<'_>, fields: &mut Fields<'_>) {
+    match result {
+        Ok(grant) => {
+            write_origin(fields, grant.allow_origin.to_value(), policy.credentials);
+            write_preflight_fields(policy, grant, fields);
+        }
+        Err(refused) => write_refusal(policy, refused, fields),
+    }
 }
 
 /// A refused preflight's fields. When the origin is granted, its grant and what the policy
@@ -332,18 +333,8 @@ fn handed_preflight_fields(policy: &Policy, head: &RequestHead, headers: &mut He
         log_lines::handler_answered_cors();
         return;
     }
-    let mut fields = Fields::of_handlers_answer(headers);
-    match decide(policy, &RequestView::new(head)) {
-        Decision::Preflight(Ok(grant)) => {
-            write_origin(
-                &mut fields,
-                grant.allow_origin.to_value(),
-                policy.credentials,
-            );
-            write_preflight_fields(policy, &grant, &mut fields);
-        }
-        Decision::Preflight(Err(refused)) => write_refusal(policy, &refused, &mut fields),
-        Decision::Actual(_) => {}
+    if let Decision::Preflight(result) = decide(policy, &RequestView::new(head)) {
+        write_preflight_answer(policy, &result, &mut Fields::of_handlers_answer(headers));
     }
 }
 
