@@ -90,10 +90,10 @@ impl fmt::Display for DecidedByOn<'_> {
             }
         }
         write!(f, "{}", source.built_at())?;
-        match entry.to_string().as_str() {
-            "" => Ok(()),
-            name => write!(f, ", {name}"),
+        if entry.is_resource() {
+            write!(f, ", {entry}")?;
         }
+        Ok(())
     }
 }
 

@@ -44,6 +44,11 @@ impl Entry {
         Entry(Some((index, glob.into())))
     }
 
+    /// Whether this is a `resources` entry's policy rather than the top-level one.
+    pub(crate) fn is_resource(&self) -> bool {
+        self.0.is_some()
+    }
+
     /// The full name of one of this policy's options, as a configuration names it
     /// (`methods`, `resources[1].methods`).
     pub(crate) fn option(&self, name: &'static str) -> OptionName<'_> {
