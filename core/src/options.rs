@@ -328,6 +328,13 @@ macro_rules! options {
 
         /// Every option's name and kind, in the order declared (`resources` aside): the options
         /// the `#[cross_origin]` attribute accepts, and the `CORS_*` keys.
+        ///
+        /// ```
+        /// use actix_cross_origin_core::OPTIONS;
+        ///
+        /// assert_eq!(OPTIONS[0].0, "origins");
+        /// assert!(OPTIONS.iter().any(|(name, _)| *name == "explain"));
+        /// ```
         pub const OPTIONS: &[(&str, OptionKind)] = &[$((stringify!($name), option_kind!($kind)),)*];
 
         impl CorsOptions {
