@@ -228,23 +228,10 @@ impl Browser {
         S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
         B: MessageBody,
     {
-        let mut fields = request.headers.clone();
-        if !matches!(request.method.as_str(), "GET" | "HEAD") {
-            fields.push(("Origin".to_owned(), self.origin.clone()));
-        }
-        self.add_cookies(&mut fields, request, true);
-        let answer = send(
-            service,
-            request,
-            &request.method,
-            fields,
-            false,
-            &mut outcome.exchanges,
-        )
-        .await;
-        self.cookies
-            .borrow_mut()
-            .store(&request.server, &answer.headers);
+        let with_origin = !matches!(request.method.as_str(), "GET" | "HEAD");
+        let answer = self
+            .send_request(service, request, with_origin, true, outcome)
+            .await;
         outcome.status = Some(answer.status);
         outcome.readable = answer.headers;
         outcome.readable.remove("set-cookie");
@@ -282,24 +269,10 @@ impl Browser {
                 return;
             }
         }
-        let mut fields = request.headers.clone();
-        fields.push(("Origin".to_owned(), self.origin.clone()));
-        self.add_cookies(&mut fields, request, credentials);
-        let answer = send(
-            service,
-            request,
-            &request.method,
-            fields,
-            false,
-            &mut outcome.exchanges,
-        )
-        .await;
         // Set-Cookie is processed before the CORS check, for requests with credentials.
-        if credentials {
-            self.cookies
-                .borrow_mut()
-                .store(&request.server, &answer.headers);
-        }
+        let answer = self
+            .send_request(service, request, true, credentials, outcome)
+            .await;
         if let Err(cors) = cors_check(&answer.headers, &self.origin, credentials) {
             if with_preflight {
                 self.cache.borrow_mut().clear(&self.origin, &url);
@@ -364,13 +337,45 @@ impl Browser {
                 .any(|name| !cache.has_header(key, name, now, self.wildcard_covers_authorization))
     }
 
-    fn add_cookies(&self, fields: &mut Vec<(String, String)>, request: &Prepared, send: bool) {
-        if !send {
-            return;
+    /// Sends the request itself (not a preflight): the page's fields, `Origin` when
+    /// `with_origin`, and with `cookies` the jar's cookies, whose answer's `Set-Cookie` is then
+    /// stored.
+    async fn send_request<S, B>(
+        &self,
+        service: &S,
+        request: &Prepared,
+        with_origin: bool,
+        cookies: bool,
+        outcome: &mut Outcome,
+    ) -> Answer
+    where
+        S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+        B: MessageBody,
+    {
+        let mut fields = request.headers.clone();
+        if with_origin {
+            fields.push(("Origin".to_owned(), self.origin.clone()));
         }
-        if let Some(cookie) = self.cookies.borrow().header(&request.server, &self.origin) {
-            fields.push(("Cookie".to_owned(), cookie));
+        if cookies {
+            if let Some(cookie) = self.cookies.borrow().header(&request.server, &self.origin) {
+                fields.push(("Cookie".to_owned(), cookie));
+            }
         }
+        let method = &request.method;
+        let answer = send(
+            service,
+            request,
+            method,
+            fields,
+            false,
+            &mut outcome.exchanges,
+        )
+        .await;
+        if cookies {
+            let mut jar = self.cookies.borrow_mut();
+            jar.store(&request.server, &answer.headers);
+        }
+        answer
     }
 }
 
