@@ -820,6 +820,12 @@ impl<'a> Check<'a> {
         }
     }
 
+    /// The engine printed a console line containing `line`.
+    fn console_says(&mut self, line: &str) {
+        let said = self.console.iter().any(|l| l.contains(line));
+        self.fact(&format!("the console says {line:?}"), said);
+    }
+
     fn finish(self) {
         assert!(
             self.failures.is_empty(),
@@ -1300,10 +1306,7 @@ fn each_refusal_names_its_reason_in_the_console() {
                 Engine::Firefox => vec![],
             };
             for line in want {
-                c.fact(
-                    &format!("the console says {line:?}"),
-                    console.iter().any(|l| l.contains(&line)),
-                );
+                c.console_says(&line);
             }
             c.finish();
             let _ = writeln!(
@@ -1329,10 +1332,7 @@ fn each_refusal_names_its_reason_in_the_console() {
             Engine::Firefox => None,
         };
         if let Some(line) = want {
-            c.fact(
-                &format!("the console says {line:?}"),
-                console.iter().any(|l| l.contains(&line)),
-            );
+            c.console_says(&line);
         }
         c.finish();
         let _ = writeln!(
