@@ -52,7 +52,13 @@ fn start_invalid_server(case: &str) {
 /// Runs the child for `case` and returns its stderr.
 fn child_stderr(case: &str) -> String {
     let out = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "child", "--nocapture", "--test-threads=1"])
+        .args([
+            "--exact",
+            "child",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
         .env(CHILD, case)
         .env_remove("RUST_LOG")
         .output()
@@ -62,7 +68,10 @@ fn child_stderr(case: &str) -> String {
     stderr
 }
 
+/// Not a test of its own: the server the other tests start as a child process, which runs
+/// only when they ask for it.
 #[test]
+#[ignore = "started by the other tests of this file as a child process"]
 fn child() {
     if let Ok(case) = std::env::var(CHILD) {
         start_invalid_server(&case);
