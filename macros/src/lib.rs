@@ -66,6 +66,23 @@ fn expand(args: TokenStream2, item: TokenStream2) -> syn::Result<TokenStream2> {
     Ok(register(func, route, code, methods_given))
 }
 
+/// Compile errors gathered, to report every mistake at once, as `ConfigError` does.
+#[derive(Default)]
+struct Errors(Option<syn::Error>);
+
+impl Errors {
+    fn push(&mut self, e: syn::Error) {
+        match &mut self.0 {
+            Some(all) => all.combine(e),
+            None => self.0 = Some(e),
+        }
+    }
+
+    fn into_result(self) -> syn::Result<()> {
+        self.0.map_or(Ok(()), Err)
+    }
+}
+
 /// The route's policy checked as the runtime checks it, by the same rules: each problem an
 /// error at the literal it is about (found by its option and value), all of them at once.
 fn check_options(
@@ -81,7 +98,7 @@ fn check_options(
     let Err(error) = check(&options, false) else {
         return Ok(());
     };
-    let mut errors: Option<syn::Error> = None;
+    let mut errors = Errors::default();
     for problem in error.problems() {
         let found = if problem.option() == "methods" && !methods_given {
             let text = format!("{problem} (the route's own methods, as `methods` is left out)");
@@ -92,12 +109,9 @@ fn check_options(
                 problem,
             )
         };
-        match &mut errors {
-            Some(all) => all.combine(found),
-            None => errors = Some(found),
-        }
+        errors.push(found);
     }
-    errors.map_or(Ok(()), Err)
+    errors.into_result()
 }
 
 /// Where a problem is written: the literal of its option with its value, or else the option's
@@ -199,7 +213,7 @@ fn read_route(attr: &Attribute, implied: Option<&str>) -> syn::Result<Route> {
         attribute: attr.clone(),
     };
     // Every wrong method at once.
-    let mut method_errors: Option<syn::Error> = None;
+    let mut method_errors = Errors::default();
     for arg in args {
         let key = arg
             .path
@@ -213,10 +227,7 @@ fn read_route(attr: &Attribute, implied: Option<&str>) -> syn::Result<Route> {
             "wrap" => route.wraps.push(value.parse()?),
             "method" if implied.is_none() => match route_method(&value) {
                 Ok(method) => route.methods.push(method),
-                Err(e) => match &mut method_errors {
-                    Some(all) => all.combine(e),
-                    None => method_errors = Some(e),
-                },
+                Err(e) => method_errors.push(e),
             },
             _ => {
                 return Err(syn::Error::new_spanned(
@@ -226,9 +237,7 @@ fn read_route(attr: &Attribute, implied: Option<&str>) -> syn::Result<Route> {
             }
         }
     }
-    if let Some(e) = method_errors {
-        return Err(e);
-    }
+    method_errors.into_result()?;
     if route.methods.is_empty() {
         return Err(syn::Error::new_spanned(
             attr,
@@ -283,8 +292,7 @@ fn read_options(
 ) -> syn::Result<(CorsOptions, TokenStream2)> {
     let mut options = CorsOptions::default();
     let mut sets = Vec::with_capacity(args.len());
-    // Every mistake at once, as `ConfigError` reports them.
-    let mut errors: Option<syn::Error> = None;
+    let mut errors = Errors::default();
     for arg in args {
         match read_option(arg) {
             Ok((name, value, set)) => {
@@ -292,15 +300,10 @@ fn read_options(
                 let _ = options.set(&name, value);
                 sets.push(set);
             }
-            Err(e) => match &mut errors {
-                Some(all) => all.combine(e),
-                None => errors = Some(e),
-            },
+            Err(e) => errors.push(e),
         }
     }
-    if let Some(e) = errors {
-        return Err(e);
-    }
+    errors.into_result()?;
     let code = quote! {{
         let mut __options = ::actix_cross_origin::CorsOptions::default();
         #(#sets)*
